@@ -1,0 +1,185 @@
+"""The linting engine: blocks -> spaCy Docs -> kind matchers -> filters -> findings.
+
+Rules are compiled once per (rule set, language) and reused for every
+document. The filters every kind shares live here: language, context
+(``when``), negation / hedging / attribution, per-path overrides and
+suppression comments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance_lint import marks
+from compliance_lint.kinds import get_kind
+from compliance_lint.kinds.base import BlockScan, CompiledKind, DocumentState, Hit, sentence_of
+from compliance_lint.models import SEVERITIES, Context, Finding, Rule
+from compliance_lint.nlp import detect_lang, get_nlp
+from compliance_lint.positions import LineIndex
+from compliance_lint.sources.base import SourceDocument
+from compliance_lint.suppress import apply_suppressions
+
+LOWER = {"error": "warning", "warning": "info", "info": "info"}
+
+
+@dataclass
+class Environment:
+    """What kinds may use while compiling: spaCy pipelines and the knowledge base."""
+
+    _kb: Any = None
+
+    def nlp(self, lang: str) -> Any:
+        return get_nlp(lang)
+
+    @property
+    def kb(self) -> Any:
+        if self._kb is None:
+            from compliance_lint.kb import load_kb
+
+            self._kb = load_kb()
+        return self._kb
+
+
+@dataclass
+class Linter:
+    """A compiled rule set. Build once, lint many documents."""
+
+    rules: list[Rule]
+    lang: str = "auto"
+    env: Environment = field(default_factory=Environment)
+    _compiled: dict[str, list[CompiledKind]] = field(default_factory=dict)
+
+    def compiled(self, lang: str) -> list[CompiledKind]:
+        if lang not in self._compiled:
+            by_kind: dict[str, list[Rule]] = defaultdict(list)
+            for rule in self.rules:
+                if rule.enabled and (lang in rule.languages or _latin_rule_in_zh(rule, lang)):
+                    by_kind[rule.kind].append(rule)
+            self._compiled[lang] = [get_kind(kind).compile(rules, lang, self.env) for kind, rules in sorted(by_kind.items())]
+        return self._compiled[lang]
+
+    def block_langs(self, doc: SourceDocument) -> list[str]:
+        if self.lang in ("en", "zh"):
+            return [self.lang] * len(doc.blocks)
+        return [detect_lang(b.text) for b in doc.blocks]
+
+    def lint(self, doc: SourceDocument, context: Context | None = None, rule_changes: dict[str, str] | None = None) -> list[Finding]:
+        context = context or Context()
+        langs = self.block_langs(doc)
+        state = DocumentState(context=context, blocks=doc.blocks, langs=langs)
+        spacy_docs: dict[int, Any] = {}
+        for lang in sorted(set(langs)):
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            nlp = get_nlp(lang)
+            for i, sdoc in zip(idx, nlp.pipe(_chunks(doc.blocks[i].text for i in idx), batch_size=64)):
+                spacy_docs[i] = sdoc
+        state.memory["docs"] = spacy_docs
+        hits: list[Hit] = []
+        for i, block in enumerate(doc.blocks):
+            lang = langs[i]
+            scan = BlockScan(i, block, spacy_docs[i], lang, state)
+            for compiled in self.compiled(lang):
+                hits.extend(compiled.find(scan))
+        for lang in sorted(set(langs)) or ["en"]:
+            for compiled in self.compiled(lang):
+                hits.extend(compiled.finish(state, hits))
+        findings = self._findings(doc, state, hits, rule_changes or {})
+        apply_suppressions(doc, findings)
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def _findings(self, doc: SourceDocument, state: DocumentState, hits: list[Hit], changes: dict[str, str]) -> list[Finding]:
+        lines = LineIndex(doc.text)
+        out: list[Finding] = []
+        seen: set[tuple[str, int, int]] = set()
+        occurrences: dict[str, int] = defaultdict(int)
+        for hit in hits:
+            rule = hit.rule
+            block = doc.blocks[hit.block]
+            lang = state.langs[hit.block]
+            if not _context_ok(rule, state.context):
+                continue
+            level = changes.get(rule.id) or changes.get(rule.pack) or changes.get(f"{rule.pack}/{rule.category}")
+            if level == "off":
+                continue
+            key = (rule.id, hit.block, hit.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            sdoc = state.memory["docs"][hit.block]
+            sent = sentence_of(sdoc, hit.start)
+            s_text = sent.text
+            rs, re_ = hit.start - sent.start_char, hit.end - sent.start_char
+            severity = hit.severity or rule.severity
+            notes = list(hit.notes)
+            if not hit.negation_checked and rule.negation != "none" and marks.negated(s_text, rs, re_, lang):
+                if rule.negation == "clears":
+                    continue
+                severity = LOWER[severity]
+                notes.append("negated")
+            if rule.hedging != "none" and marks.hedged(s_text, rs, re_, lang):
+                if rule.hedging == "clears":
+                    continue
+                severity = LOWER[severity]
+                notes.append("hedged")
+            if rule.attribution != "none" and marks.attributed(s_text, rs, re_, lang):
+                if rule.attribution == "clears":
+                    continue
+                severity = "info"
+                notes.append("attributed: reported or quoted, not the writer's own claim")
+            if level in SEVERITIES:
+                severity = level
+            start, end = block.span(hit.start, hit.end)
+            line, col = lines.line_col(start)
+            end_line, end_col = lines.line_col(end)
+            match = doc.text[start:end]
+            message = _render(rule.message_for(lang), match, hit)
+            fp_basis = f"{rule.id}\x00{doc.path}\x00{_norm_sentence(s_text)}"
+            occurrences[fp_basis] += 1
+            fingerprint = hashlib.sha256(f"{fp_basis}\x00{occurrences[fp_basis]}".encode()).hexdigest()[:16]
+            out.append(
+                Finding(
+                    rule=rule.id, pack=rule.pack, category=rule.category, severity=severity,
+                    message=message, path=doc.path, line=line, column=col, end_line=end_line,
+                    end_column=end_col, match=match, citation=rule.citation.text,
+                    citation_url=rule.citation.url, suggestion=rule.suggestion,
+                    sentence=s_text.strip(), start=start, end=end, substance=hit.substance,
+                    condition=hit.condition, notes=notes, fingerprint=fingerprint,
+                    fix=rule.fix,
+                )
+            )
+        return out
+
+
+def _latin_rule_in_zh(rule: Rule, lang: str) -> bool:
+    return False
+
+
+def _context_ok(rule: Rule, context: Context) -> bool:
+    for key, allowed in rule.when.items():
+        value = getattr(context, key)
+        if value not in allowed:
+            return False
+    return True
+
+
+def _render(template: str, match: str, hit: Hit) -> str:
+    # Plain key substitution, never str.format: user text must not be evaluated.
+    return (
+        template.replace("{match}", match)
+        .replace("{substance}", hit.substance or "this product")
+        .replace("{condition}", hit.condition or "this condition")
+    )
+
+
+def _norm_sentence(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip().lower())
+
+
+def _chunks(texts: Any) -> Any:
+    for text in texts:
+        yield text

@@ -1,0 +1,93 @@
+"""The contract between the engine and a rule kind.
+
+A kind validates its own YAML keys at load time, and compiles all rules of
+that kind for one language into one matcher object (one PhraseMatcher for all
+phrase rules, one Matcher for all pattern rules) that finds ``Hit``s in a
+block. Negation, hedging, attribution, context and suppression are applied by
+the engine afterwards, uniformly for every kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+    from compliance_lint.models import Context, Rule
+    from compliance_lint.schema import Checker
+    from compliance_lint.textmap import Block
+
+
+@dataclass
+class Hit:
+    """A candidate finding in one block, in prose character offsets."""
+
+    rule: Rule
+    block: int
+    start: int
+    end: int
+    substance: str | None = None
+    condition: str | None = None
+    negation_checked: bool = False
+    notes: list[str] = field(default_factory=list)
+    severity: str | None = None
+
+
+@dataclass
+class BlockScan:
+    """What a kind sees of one block: the prose, its spaCy Doc and the document."""
+
+    index: int
+    block: Block
+    doc: Doc
+    lang: str
+    state: DocumentState
+
+
+@dataclass
+class DocumentState:
+    """Document-wide facts shared by kinds (context, entities seen so far)."""
+
+    context: Context
+    blocks: list[Block]
+    langs: list[str]
+    memory: dict[str, Any] = field(default_factory=dict)
+
+
+class CompiledKind:
+    """All rules of one kind for one language, ready to match."""
+
+    document_level: ClassVar[bool] = False
+
+    def triggers(self) -> list[str] | None:
+        """Literal strings without which no rule here can fire; None = always run."""
+        return None
+
+    def find(self, scan: BlockScan) -> Iterable[Hit]:
+        return ()
+
+    def finish(self, state: DocumentState, hits: list[Hit]) -> Iterable[Hit]:
+        """Document-level hook after every block was scanned."""
+        return ()
+
+
+class KindBase:
+    keys: ClassVar[tuple[str, ...]] = ()
+
+    @staticmethod
+    def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
+        raise NotImplementedError
+
+
+def sentence_of(doc: Doc, start_char: int) -> Span:
+    """The sentence containing ``start_char``."""
+    for sent in doc.sents:
+        if sent.start_char <= start_char < sent.end_char:
+            return sent
+    return doc[:]

@@ -1,0 +1,140 @@
+"""``phrase``: a term list matched on lower case or on lemmas, English and Chinese.
+
+YAML keys:
+  terms:    list of phrases (Chinese and English may be mixed; Latin terms are
+            also matched inside Chinese text, at Latin word boundaries)
+  match:    lemma (default; "cure" also hits cures/cured/curing) | lower
+  unless:   phrases that, anywhere in the same sentence, mean the rule does not apply
+  requires: phrases of which one must appear in the same sentence (context)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase, sentence_of
+from compliance_lint.models import Rule
+from compliance_lint.schema import Checker
+from compliance_lint.textmap import normalise
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+def norm_term(term: str) -> str:
+    """Terms get the same normalisation as prose (width folding, quotes, dashes)."""
+    from array import array
+
+    text, _ = normalise(term, array("q", range(len(term))))
+    return " ".join(text.split())
+
+
+class ContextWords:
+    """A set of phrases looked up in a sentence's lower-cased text, at word edges."""
+
+    def __init__(self, phrases: list[str]) -> None:
+        self.phrases = [norm_term(p).lower() for p in phrases]
+        parts = []
+        for p in sorted(set(self.phrases), key=len, reverse=True):
+            esc = re.escape(p)
+            if p[:1].isalnum() and not has_cjk(p[:1]):
+                esc = r"(?<![a-z0-9])" + esc
+            if p[-1:].isalnum() and not has_cjk(p[-1:]):
+                esc = esc + r"(?![a-z0-9])"
+            parts.append(esc)
+        self.regex = re.compile("|".join(parts)) if parts else None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.regex.search(text.lower()) if self.regex else None
+
+    def __bool__(self) -> bool:
+        return self.regex is not None
+
+
+class Kind(KindBase):
+    keys = ("terms", "match", "unless", "requires")
+
+    @staticmethod
+    def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
+        terms = checker.string_list("terms", required=True)
+        match = checker.choice("match", ("lemma", "lower"), default="lemma")
+        unless = checker.string_list("unless")
+        requires = checker.string_list("requires")
+        return {"terms": terms, "match": match, "unless": unless, "requires": requires}
+
+    @classmethod
+    def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
+        return CompiledPhrases(rules, lang, env)
+
+
+def term_variants(term: str, match: str, lang: str) -> list[str]:
+    term = norm_term(term)
+    if has_cjk(term) or match != "lemma" or lang != "en":
+        return [term]
+    from compliance_lint.lemmas import expand_phrase
+
+    return expand_phrase(term)
+
+
+class CompiledPhrases(CompiledKind):
+    def __init__(self, rules: list[Rule], lang: str, env: Any) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        nlp = env.nlp(lang)
+        self.lang = lang
+        self.rules = {r.id: r for r in rules}
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.unless = {r.id: ContextWords(r.spec["unless"]) for r in rules}
+        self.requires = {r.id: ContextWords(r.spec["requires"]) for r in rules}
+        self.literals: set[str] = set()
+        for rule in rules:
+            variants: list[str] = []
+            for term in rule.spec["terms"]:
+                if lang == "en" and has_cjk(term):
+                    continue
+                variants.extend(term_variants(term, rule.spec["match"], lang))
+            variants = sorted(set(variants))
+            self.literals.update(v.lower() for v in variants)
+            if variants:
+                self.matcher.add(rule.id, [nlp.make_doc(v) for v in variants])
+
+    def triggers(self) -> list[str] | None:
+        return sorted(self.literals)
+
+    def find(self, scan: BlockScan) -> Iterable[Hit]:
+        doc = scan.doc
+        text = scan.block.text
+        seen: set[tuple[str, int, int]] = set()
+        for match_id, start, end in self.matcher(doc):
+            rule_id = doc.vocab.strings[match_id]
+            span = doc[start:end]
+            s, e = span.start_char, span.end_char
+            if self.lang == "zh" and not _latin_edges_ok(text, s, e):
+                continue
+            key = (rule_id, s, e)
+            if key in seen:
+                continue
+            seen.add(key)
+            sent = sentence_of(doc, s).text
+            if self.unless[rule_id] and self.unless[rule_id].search(sent):
+                continue
+            if self.requires[rule_id] and not self.requires[rule_id].search(sent):
+                continue
+            yield Hit(self.rules[rule_id], scan.index, s, e)
+
+
+def _latin_edges_ok(text: str, start: int, end: int) -> bool:
+    """In character-segmented Chinese, "cure" must not match inside "secure"."""
+    if text[start].isascii() and text[start].isalnum() and start > 0:
+        prev = text[start - 1]
+        if prev.isascii() and prev.isalnum():
+            return False
+    if text[end - 1].isascii() and text[end - 1].isalnum() and end < len(text):
+        nxt = text[end]
+        if nxt.isascii() and nxt.isalnum():
+            return False
+    return True

@@ -1,0 +1,90 @@
+"""``regex``: a regular expression over each sentence, for numbers and shapes.
+
+YAML keys:
+  regex:   the pattern (matched on the normalised sentence text)
+  engine:  re2 (default: linear time, no lookarounds, cannot hang) | re
+  ignorecase: true (default) | false
+  unless / requires: as for ``phrase``
+
+With ``engine: re`` (Python's backtracking engine) the rule may use lookarounds;
+the match runs on one sentence at a time, and the sentence is capped in length
+to bound the cost of a pathological pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
+from compliance_lint.kinds.phrase import ContextWords
+from compliance_lint.models import Rule
+from compliance_lint.schema import Checker
+
+MAX_SENTENCE_FOR_RE = 5000
+
+
+def compile_pattern(pattern: str, engine: str, ignorecase: bool) -> Any:
+    if engine == "re2":
+        import re2
+
+        options = re2.Options()
+        options.case_sensitive = not ignorecase
+        options.log_errors = False
+        return re2.compile(pattern, options)
+    return re.compile(pattern, re.IGNORECASE if ignorecase else 0)
+
+
+class Kind(KindBase):
+    keys = ("regex", "engine", "ignorecase", "unless", "requires")
+
+    @staticmethod
+    def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
+        pattern = checker.string("regex")
+        engine = checker.choice("engine", ("re2", "re"), default="re2")
+        ignorecase = data.get("ignorecase", True)
+        if not isinstance(ignorecase, bool):
+            raise checker.fail("ignorecase", "expected true or false")
+        try:
+            compile_pattern(pattern, engine, ignorecase)
+        except Exception as exc:  # re.error, re2.error
+            hint = " (RE2 has no lookarounds or backreferences; use engine: re if you need them)" if engine == "re2" else ""
+            raise checker.fail("regex", f"does not compile with {engine}: {exc}{hint}") from None
+        return {
+            "regex": pattern,
+            "engine": engine,
+            "ignorecase": ignorecase,
+            "unless": checker.string_list("unless"),
+            "requires": checker.string_list("requires"),
+        }
+
+    @classmethod
+    def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
+        return CompiledRegex(rules)
+
+
+class CompiledRegex(CompiledKind):
+    def __init__(self, rules: list[Rule]) -> None:
+        self.items = [
+            (
+                r,
+                compile_pattern(r.spec["regex"], r.spec["engine"], r.spec["ignorecase"]),
+                ContextWords(r.spec["unless"]),
+                ContextWords(r.spec["requires"]),
+            )
+            for r in rules
+        ]
+
+    def find(self, scan: BlockScan) -> Iterable[Hit]:
+        for sent in scan.doc.sents:
+            text = sent.text
+            base = sent.start_char
+            for rule, rx, unless, requires in self.items:
+                sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
+                if unless and unless.search(text):
+                    continue
+                if requires and not requires.search(text):
+                    continue
+                for m in rx.finditer(sample):
+                    if m.end() > m.start():
+                        yield Hit(rule, scan.index, base + m.start(), base + m.end())

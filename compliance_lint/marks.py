@@ -1,0 +1,121 @@
+"""Negation, hedging and attribution around a match, English and Chinese.
+
+These marks decide whether a matched claim is the writer's own assertion:
+"this is not a cure" (negated), "may help" (hedged), "the FDA warned a seller
+that claimed it cures diabetes" (attributed). Each rule says what each mark
+does to it (clears / lowers / none). The analysis is clause-scoped and lexical:
+a cue counts only in the same clause, before the match (or right after it for
+post-posed negation such as "cure? No.").
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- English ---------------------------------------------------------------
+_EN_NEG = re.compile(
+    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|cannot|can't|won't|isn't|aren't|wasn't|"
+    r"weren't|doesn't|don't|didn't|hasn't|haven't|hadn't|shouldn't|wouldn't|couldn't|mustn't|"
+    r"without|lack(?:s|ing)? of|fails? to|unable to|no longer|far from|rather than|instead of|"
+    r"unproven|unsupported|false(?:ly)?|myth|misleading|incorrect(?:ly)?|there is no|there are no)\b|n't\b",
+    re.IGNORECASE,
+)
+# A clause boundary stops a negation from reaching further.
+_EN_BOUNDARY = re.compile(
+    r"[;:()\[\]]|,\s*(?:but|and|so|yet|while|whereas|which|because)\b|"
+    r"\b(?:but|however|although|though|whereas|yet|instead|still|while)\b|\s[-–—]\s",
+    re.IGNORECASE,
+)
+_EN_HEDGE = re.compile(
+    r"\b(?:may|might|could|can help|can support|helps? (?:to )?support|may help|might help|"
+    r"possibly|potentially|perhaps|appears? to|seems? to|suggests?|suggested|is being studied|"
+    r"are being studied|under (?:study|investigation)|early (?:research|evidence|studies|data)|"
+    r"preliminary|emerging (?:research|evidence)|in (?:some|early) studies|studies (?:suggest|indicate)|"
+    r"research (?:suggests|indicates)|is thought to|are thought to|is believed to|likely|promising|"
+    r"has been (?:linked|associated)|is associated with|investigational)\b",
+    re.IGNORECASE,
+)
+_EN_ATTRIB = re.compile(
+    r"\b(?:claim(?:s|ed|ing)?(?: that)?|marketed as|advertised as|promoted as|touted as|billed as|"
+    r"so-called|supposed(?:ly)?|alleged(?:ly)?|purported(?:ly)?|"
+    r"warn(?:s|ed|ing)?|warning letters?|cease-and-desist|untitled letters?|cited|fined|penali[sz]ed|"
+    r"ruled|ruling|banned|upheld|complaint|enforcement|prosecuted|charged|"
+    r"according to (?:the )?(?:fda|ftc|asa|tga|mhra|samr|regulators?)|"
+    r"(?:fda|ftc|asa|tga|mhra|samr|regulators?|the agency|the authority|the court) (?:said|says|stated|found|noted|objected)|"
+    r"prohibits?|forbids?|must not|may not|shall not|is (?:not )?permitted|bans?|"
+    r"regulation \d+|article \d+|art\.\s*\d+|section \d+|§\s*\d+|cfr|directive|the code|cap code|"
+    r"phrases? like|wording (?:such as|like)|words? like|terms? like|statements? like|claims? like|"
+    r"myths?|misconceptions?|red flags?|watch out for|be wary of|beware of)\b",
+    re.IGNORECASE,
+)
+_QUOTES = (('"', '"'), ("“", "”"), ("‘", "’"), ("'", "'"), ("「", "」"), ("『", "』"), ("《", "》"))
+
+# --- Chinese ---------------------------------------------------------------
+_ZH_NEG = re.compile(r"不能|不可|不会|不得|不是|并非|并不|绝非|没有|没|未|无法|不|非|别|勿|莫|难以|谈不上")
+_ZH_BOUNDARY = re.compile(r"[，,；;：:。！？!?、（）()]|但是|但|然而|不过|却")
+_ZH_HEDGE = re.compile(r"可能|或许|也许|有助于|有望|有一定|部分患者|个体差异|初步研究|研究表明|研究显示|尚在研究|正在研究|可望|帮助")
+_ZH_ATTRIB = re.compile(
+    r"据称|据说|所谓|号称|宣称|声称|自称|打着|吹嘘|鼓吹|通报|被罚|罚款|处罚|查处|立案|责令|违法|违规|虚假宣传|"
+    r"警惕|谨防|小心|误区|谣言|不实|禁止|不得|规定|第[一二三四五六七八九十百零\d]+条|《"
+)
+
+
+def _clause_start(text: str, pos: int, boundary: re.Pattern[str]) -> int:
+    start = 0
+    for m in boundary.finditer(text, 0, pos):
+        start = m.end()
+    return start
+
+
+def negated(sentence: str, start: int, end: int, lang: str) -> bool:
+    """Is the match [start, end) (sentence-relative) inside a negation scope?"""
+    if lang == "zh":
+        clause = _clause_start(sentence, start, _ZH_BOUNDARY)
+        window = sentence[max(clause, start - 12):start]
+        return bool(_ZH_NEG.search(window))
+    clause = _clause_start(sentence, start, _EN_BOUNDARY)
+    before = sentence[clause:start]
+    # Only the last ~8 words before the match are in scope of a negator.
+    words = before.split()
+    window = " ".join(words[-8:])
+    if _EN_NEG.search(window):
+        return True
+    after = sentence[end:end + 40]
+    return bool(re.match(r"\s*(?:\?\s*)?(?:no|not really|not so|not at all|is a myth|is false)\b", after, re.IGNORECASE))
+
+
+def hedged(sentence: str, start: int, end: int, lang: str) -> bool:
+    """Does the writer hedge the claim ("may help", 可能, 有助于)?"""
+    if lang == "zh":
+        clause = _clause_start(sentence, start, _ZH_BOUNDARY)
+        return bool(_ZH_HEDGE.search(sentence, clause, start + 1))
+    clause = _clause_start(sentence, start, _EN_BOUNDARY)
+    return bool(_EN_HEDGE.search(sentence[clause:start]))
+
+
+def attributed(sentence: str, start: int, end: int, lang: str) -> bool:
+    """Is the match someone else's claim being reported, quoted or prohibited?"""
+    if _inside_quotes(sentence, start, end):
+        return True
+    if lang == "zh":
+        return bool(_ZH_ATTRIB.search(sentence))
+    return bool(_EN_ATTRIB.search(sentence))
+
+
+def _inside_quotes(sentence: str, start: int, end: int) -> bool:
+    for open_q, close_q in _QUOTES:
+        if open_q == close_q:
+            idx = [i for i, ch in enumerate(sentence) if ch == open_q]
+            if open_q == "'":
+                idx = [i for i in idx if (i == 0 or not sentence[i - 1].isalnum()) or (i + 1 >= len(sentence) or not sentence[i + 1].isalnum())]
+                idx = [i for i in idx if not (0 < i < len(sentence) - 1 and sentence[i - 1].isalnum() and sentence[i + 1].isalnum())]
+            for a, b in zip(idx[0::2], idx[1::2]):
+                if a < start and end <= b:
+                    return True
+        else:
+            a = sentence.rfind(open_q, 0, start)
+            if a >= 0:
+                b = sentence.find(close_q, a)
+                if b >= end:
+                    return True
+    return False

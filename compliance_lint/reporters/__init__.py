@@ -1,0 +1,41 @@
+"""Report formats: one module per format, each exposing ``render(report) -> str``."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from compliance_lint.models import Finding, InputError
+
+FORMATS = {
+    "text": "compliance_lint.reporters.text",
+    "json": "compliance_lint.reporters.json_report",
+}
+
+
+@dataclass
+class Report:
+    """Everything a reporter may show."""
+
+    findings: list[Finding]
+    errors: list[InputError]
+    files: list[str]
+    tool_version: str
+    packs: dict[str, str]
+    color: bool = False
+    statistics: bool = False
+    documents: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def by_severity(self) -> dict[str, int]:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            if not f.suppressed:
+                counts[f.severity] += 1
+        return counts
+
+
+def render(fmt: str, report: Report) -> str:
+    return importlib.import_module(FORMATS[fmt]).render(report)

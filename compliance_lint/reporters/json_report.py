@@ -1,0 +1,26 @@
+"""``--format json``: the contract object of DESIGN.md (version 1)."""
+
+from __future__ import annotations
+
+import json
+
+from compliance_lint.reporters import Report
+
+
+def as_dict(report: Report) -> dict:
+    return {
+        "version": 1,
+        "tool": {"name": "compliance-lint", "version": report.tool_version, "packs": dict(sorted(report.packs.items()))},
+        "findings": [f.to_json() for f in report.findings],
+        "errors": [e.to_json() for e in report.errors],
+        "summary": {
+            "files": len(report.files),
+            "findings": sum(1 for f in report.findings if not f.suppressed),
+            "suppressed": sum(1 for f in report.findings if f.suppressed),
+            "by_severity": report.by_severity(),
+        },
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,184 @@
+"""A lint run: which files, which rules, read, parse, lint, collect errors.
+
+Kept separate from the CLI so tests, the ``test``/``eval`` commands and the
+benchmark drive the same code path.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compliance_lint.config import Config
+from compliance_lint.engine import Linter
+from compliance_lint.errors import ConfigError, SourceError
+from compliance_lint.models import Context, Finding, InputError
+from compliance_lint.packs import PackRegistry, default_pack_ids
+from compliance_lint.sources import EXTENSIONS, BinaryFileError, SourceDocument, load_document
+from compliance_lint.sources.markdown import parse_markdown  # noqa: F401  (warm import for workers)
+
+DEFAULT_EXTENSIONS = tuple(sorted(EXTENSIONS))
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    error: InputError | None = None
+    notice: str | None = None
+    document: SourceDocument | None = None
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult]
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        out = [f for r in self.files for f in r.findings]
+        out.sort(key=Finding.sort_key)
+        return out
+
+    @property
+    def errors(self) -> list[InputError]:
+        return [r.error for r in self.files if r.error]
+
+
+def select_pack_ids(registry: PackRegistry, requested: list[str], config: Config) -> list[str]:
+    ids = list(requested) or list(config.packs or []) or default_pack_ids(registry)
+    for pid in ids:
+        if pid not in registry.packs:
+            raise ConfigError(f"unknown pack {pid!r} (available: {', '.join(sorted(registry.packs))})")
+    return ids
+
+
+def build_linter(registry: PackRegistry, pack_ids: list[str], config: Config, lang: str = "auto") -> Linter:
+    rules = registry.rules(pack_ids)
+    known = {r.id for r in registry.all_rules()} | set(registry.packs)
+    for key, level in config.rules.items():
+        base = key.split("/", 1)[0]
+        if key not in known and base not in registry.packs:
+            raise ConfigError(f"{config.path}: rules: unknown rule or pack {key!r}")
+    from dataclasses import replace
+
+    selected = []
+    for rule in rules:
+        level = config.rules.get(rule.id) or config.rules.get(f"{rule.pack}/{rule.category}") or config.rules.get(rule.pack)
+        if level == "off":
+            continue
+        if level:
+            rule = replace(rule, severity=level)
+        selected.append(rule)
+    return Linter(selected, lang=lang)
+
+
+def expand_paths(paths: list[str], config: Config, extensions: tuple[str, ...] | None = None) -> tuple[list[tuple[str, bool]], list[InputError], list[str]]:
+    """Files to lint as (path, named_explicitly); errors for missing paths; notices."""
+    exts = tuple(extensions or config.extensions or DEFAULT_EXTENSIONS)
+    files: list[tuple[str, bool]] = []
+    errors: list[InputError] = []
+    notices: list[str] = []
+    for arg in paths:
+        if arg == "-":
+            files.append(("-", True))
+            continue
+        try:
+            st = os.stat(arg)
+        except FileNotFoundError:
+            errors.append(InputError(arg, "no such file or directory"))
+            continue
+        except OSError as exc:
+            errors.append(InputError(arg, f"cannot access ({exc.strerror})"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            found = _walk(arg, exts, config, notices)
+            files.extend((f, False) for f in found)
+        elif stat.S_ISREG(st.st_mode):
+            if config.excluded(arg):
+                continue
+            files.append((arg, True))
+        else:
+            errors.append(InputError(arg, "not a regular file (FIFO, socket or device), skipped"))
+    return files, errors, notices
+
+
+def _walk(root: str, exts: tuple[str, ...], config: Config, notices: list[str]) -> list[str]:
+    out: list[str] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: notices.append(f"{e.filename}: cannot read directory ({e.strerror})")):
+        try:
+            st = os.stat(dirpath)
+            ident = (st.st_dev, st.st_ino)
+        except OSError:
+            dirnames[:] = []
+            continue
+        if ident in seen_dirs:
+            notices.append(f"{dirpath}: symlink loop, skipped")
+            dirnames[:] = []
+            continue
+        seen_dirs.add(ident)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not config.excluded(os.path.join(dirpath, d)))
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            if Path(name).suffix.lower() not in exts:
+                continue
+            if config.excluded(path):
+                continue
+            out.append(path)
+    return out
+
+
+def read_input(path: str, stdin_bytes: bytes | None = None) -> bytes:
+    if path == "-" or stdin_bytes is not None:
+        return stdin_bytes or b""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError(path, "not a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise SourceError(path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, skipped")
+        with open(path, "rb") as fh:
+            return fh.read()
+    except PermissionError:
+        raise SourceError(path, "permission denied") from None
+    except IsADirectoryError:
+        raise SourceError(path, "is a directory") from None
+    except OSError as exc:
+        raise SourceError(path, f"cannot read ({exc.strerror})") from None
+
+
+def document_context(config: Config, doc: SourceDocument, override: Context | None = None) -> Context:
+    ctx = override or config.context
+    fm = doc.front_matter.get("context") if isinstance(doc.front_matter, dict) else None
+    if isinstance(fm, dict):
+        from compliance_lint.config import parse_context
+
+        try:
+            fm_ctx = parse_context(fm, lambda p: ConfigError(p))
+        except ConfigError:
+            return ctx
+        return ctx.merged({k: getattr(fm_ctx, k) for k in fm if k in ("audience", "content", "product", "sport", "markets")})
+    return ctx
+
+
+def lint_file(linter: Linter, config: Config, path: str, named: bool, display: str | None = None, stdin_bytes: bytes | None = None, fmt: str | None = None) -> FileResult:
+    shown = display or path
+    try:
+        data = read_input(path, stdin_bytes)
+        doc = load_document(shown, data, fmt)
+    except BinaryFileError as exc:
+        if named:
+            return FileResult(shown, error=InputError(shown, exc.problem))
+        return FileResult(shown, notice=f"{shown}: {exc.problem}")
+    except SourceError as exc:
+        return FileResult(shown, error=InputError(shown, exc.problem))
+    context = document_context(config, doc)
+    findings = linter.lint(doc, context, config.rule_changes_for(path) if path != "-" else {})
+    if context.markets is not None:
+        findings = [f for f in findings if f.pack in context.markets]
+    return FileResult(shown, findings=findings, document=doc)

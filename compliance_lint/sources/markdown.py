@@ -1,0 +1,269 @@
+"""Markdown (CommonMark + tables + front matter) via markdown-it-py.
+
+markdown-it gives line maps for block tokens only; inline text is re-located
+in the original with ``textmap.align`` so positions survive emphasis, escapes,
+entities, links and CRLF line endings. Code (fenced, indented, inline), link
+targets, autolinks and HTML tags are never linted; HTML blocks go through the
+HTML extractor so their text and comments (suppression directives) count.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from compliance_lint.positions import LineIndex
+from compliance_lint.sources.base import Directive, SourceDocument, parse_directive
+from compliance_lint.sources.html import extract_html
+from compliance_lint.textmap import Block, BlockBuilder, align, plain_blocks
+
+PROSE_FIELDS = ("title", "description", "summary", "excerpt", "subtitle")
+# Deep nesting beyond markdown-it's limit silently drops text (an evasion route):
+# raise the limit, and lint any line the parse did not cover as plain text.
+MAX_NESTING = 200
+
+_MD: MarkdownIt | None = None
+
+
+def _parser() -> MarkdownIt:
+    global _MD
+    if _MD is None:
+        md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+        md.enable(["table", "strikethrough"])
+        md.use(front_matter_plugin)
+        _MD = md
+    return _MD
+
+
+_MDX_LINE = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
+_MDX_COMMENT = re.compile(r"\{/\*(.*?)\*/\}", re.DOTALL)
+_MDX_JSX = re.compile(r"</?[A-Z][\w.]*(?:\s[^<>]*)?/?>")
+_MDX_EXPR = re.compile(r"\{[^{}\n]*\}")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return re.sub(r"[^\r\n]", " ", m.group(0))
+
+
+def parse_markdown(text: str, mdx: bool = False) -> SourceDocument:
+    directives: list[Directive] = []
+    work = text
+    if mdx:
+        for m in _MDX_COMMENT.finditer(text):
+            d = parse_directive(m.group(1), m.start(), m.end())
+            if d:
+                directives.append(d)
+        work = _MDX_COMMENT.sub(_blank, work)
+        work = _MDX_LINE.sub(_blank, work)
+        work = _MDX_JSX.sub(_blank, work)
+        work = _MDX_EXPR.sub(_blank, work)
+    lines = LineIndex(text)
+    tokens = _parser().parse(work)
+    blocks: list[Block] = []
+    front: dict[str, Any] = {}
+    heading = ""
+    covered: list[tuple[int, int]] = []
+    row_cursor: dict[tuple[int, int], int] = {}
+    row_builder: BlockBuilder | None = None
+    row_map: tuple[int, int] | None = None
+    in_heading = False
+
+    def region(map_: list[int]) -> tuple[int, int]:
+        start = lines.line_start(map_[0] + 1)
+        end = lines.line_start(map_[1] + 1) if map_[1] < lines.line_count() else len(text)
+        return start, end
+
+    for tok in tokens:
+        if tok.map:
+            covered.append((tok.map[0], tok.map[1]))
+        if tok.type == "front_matter":
+            front, fm_blocks = _front_matter(tok, text, lines)
+            blocks.extend(fm_blocks)
+            continue
+        if tok.type == "heading_open":
+            in_heading = True
+            continue
+        if tok.type == "heading_close":
+            in_heading = False
+            continue
+        if tok.type == "tr_open":
+            row_builder = BlockBuilder()
+            row_map = tuple(tok.map) if tok.map else None
+            continue
+        if tok.type == "tr_close":
+            if row_builder is not None:
+                block = row_builder.build("table_row", heading)
+                if block:
+                    blocks.append(block)
+            row_builder = None
+            continue
+        if tok.type == "html_block" and tok.map:
+            start, end = region(tok.map)
+            html_blocks, html_dirs = extract_html(text[start:end], start)
+            for b in html_blocks:
+                b.heading = b.heading or heading
+            blocks.extend(html_blocks)
+            directives.extend(html_dirs)
+            continue
+        if tok.type != "inline" or not tok.map:
+            continue
+        start, end = region(tok.map)
+        key = (tok.map[0], tok.map[1])
+        cursor = row_cursor.get(key, start) if row_builder is not None else start
+        builder = row_builder if row_builder is not None else BlockBuilder()
+        if row_builder is not None and row_builder.chars:
+            row_builder.separator(cursor)
+        cursor = _inline(tok.children or [], text, cursor, end, builder, directives)
+        if row_builder is not None:
+            row_cursor[key] = cursor
+            continue
+        kind = "heading" if in_heading else "paragraph"
+        block = builder.build(kind, heading)
+        if block:
+            blocks.append(block)
+            if in_heading:
+                heading = block.text.strip()
+    del row_map
+    blocks.extend(_uncovered(text, lines, covered, tokens))
+    blocks.sort(key=lambda b: b.offsets[0] if len(b.offsets) else 0)
+    return SourceDocument(text=text, blocks=blocks, front_matter=front, directives=directives)
+
+
+def _inline(children: list[Any], text: str, cursor: int, end: int, builder: BlockBuilder, directives: list[Directive]) -> int:
+    skip_link_text = False
+    for child in children:
+        t = child.type
+        if t == "text":
+            if skip_link_text:
+                continue
+            offsets, cursor = align(text, cursor, end, child.content)
+            builder.add_mapped(child.content, offsets)
+        elif t in ("softbreak", "hardbreak"):
+            nl = _next_break(text, cursor, end)
+            builder.separator(nl)
+            cursor = nl + 1 if nl < end else cursor
+        elif t == "code_inline":
+            idx = text.find(child.content, cursor, end)
+            if idx >= 0:
+                builder.separator(idx)
+                cursor = idx + len(child.content)
+                while cursor < end and text[cursor] == "`":
+                    cursor += 1
+        elif t == "html_inline":
+            idx = text.find(child.content, cursor, end)
+            if idx >= 0:
+                m = re.match(r"<!--(.*?)-->", child.content, re.DOTALL)
+                if m:
+                    d = parse_directive(m.group(1), idx, idx + len(child.content))
+                    if d:
+                        directives.append(d)
+                builder.separator(idx)
+                cursor = idx + len(child.content)
+        elif t == "link_open":
+            if child.markup == "autolink" or child.info == "auto":
+                skip_link_text = True
+        elif t == "link_close":
+            if skip_link_text:
+                skip_link_text = False
+                gt = text.find(">", cursor, end)
+                cursor = gt + 1 if gt >= 0 else cursor
+                continue
+            cursor = _skip_link_target(text, cursor, end)
+        elif t == "image":
+            alt = child.content or ""
+            if alt:
+                offsets, cursor = align(text, cursor, end, alt)
+                builder.separator(cursor)
+                builder.add_mapped(alt, offsets)
+            cursor = _skip_link_target(text, cursor, end)
+            builder.separator(cursor)
+    return cursor
+
+
+def _next_break(text: str, pos: int, end: int) -> int:
+    for i in range(pos, end):
+        if text[i] in "\r\n":
+            return i
+    return end
+
+
+def _skip_link_target(text: str, pos: int, end: int) -> int:
+    """Move past ``](target "title")`` or ``][ref]`` after link text."""
+    i = text.find("]", pos, end)
+    if i < 0:
+        return pos
+    j = i + 1
+    if j < end and text[j] == "(":
+        depth = 0
+        k = j
+        while k < end:
+            c = text[k]
+            if c == "\\":
+                k += 2
+                continue
+            if c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth == 0:
+                    return k + 1
+            k += 1
+        return end
+    if j < end and text[j] == "[":
+        k = text.find("]", j, end)
+        return k + 1 if k >= 0 else j
+    return j
+
+
+def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any], list[Block]]:
+    """Context keys and prose fields (title, description, ...) of YAML front matter."""
+    content_start = lines.line_start(2)
+    content_end = lines.line_start(tok.map[1]) if tok.map else len(text)
+    raw = text[content_start:content_end]
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return {}, []
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        return {}, []
+    blocks: list[Block] = []
+    for key_node, value_node in node.value:
+        if key_node.value not in PROSE_FIELDS or not isinstance(value_node, yaml.ScalarNode):
+            continue
+        value = str(value_node.value)
+        vstart = content_start + value_node.start_mark.index
+        vend = content_start + value_node.end_mark.index
+        offsets, _ = align(text, vstart, vend, value)
+        builder = BlockBuilder()
+        builder.add_mapped(value, offsets)
+        block = builder.build("heading" if key_node.value == "title" else "front_matter")
+        if block:
+            blocks.append(block)
+    return data, blocks
+
+
+def _uncovered(text: str, lines: LineIndex, covered: list[tuple[int, int]], tokens: list[Any]) -> list[Block]:
+    """Lines no block token covers while nested beyond the parser's depth limit.
+
+    markdown-it drops content nested deeper than ``maxNesting``; that text is
+    linted as plain text rather than silently skipped.
+    """
+    if not any(t.level >= MAX_NESTING - 2 for t in tokens):
+        return []
+    seen = bytearray(lines.line_count() + 1)
+    for a, b in covered:
+        for i in range(a, min(b, len(seen))):
+            seen[i] = 1
+    blocks: list[Block] = []
+    for i in range(lines.line_count()):
+        if seen[i]:
+            continue
+        start = lines.line_start(i + 1)
+        end = lines.line_start(i + 2) if i + 1 < lines.line_count() else len(text)
+        blocks.extend(plain_blocks(text[start:end], start))
+    return blocks

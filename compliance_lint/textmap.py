@@ -1,0 +1,241 @@
+"""Prose blocks with a per-character map back to the original file.
+
+Sources (Markdown, HTML, text, Word) build ``Block`` objects through
+``BlockBuilder``: every character of the prose to lint remembers the offset of
+the original character it came from, so a finding in normalised prose points
+at the exact characters the writer typed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass, field
+
+# Characters that render as nothing but split a word: a zero-width space inside
+# "cu\u200bre" must not hide "cure".
+INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068"
+    "\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+)
+
+# Latin look-alikes from Cyrillic and Greek that evade word lists ("сure").
+HOMOGLYPHS = {
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+    "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "һ": "h", "ӏ": "l", "ո": "n", "ս": "u",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+    "С": "C", "Т": "T", "Х": "X", "Υ": "Y", "Ζ": "Z", "Α": "A", "Β": "B", "Ε": "E",
+    "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Χ": "X",
+    "ο": "o", "ν": "v", "ι": "i",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2212": "-",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+}
+
+
+@dataclass
+class Block:
+    """A unit of prose (paragraph, heading, list item, table cell, field).
+
+    ``offsets[i]`` is the offset in the original decoded file of ``text[i]``;
+    ``offsets[len(text)]`` is one past the last mapped character.
+    """
+
+    text: str
+    offsets: array
+    kind: str = "paragraph"
+    heading: str = ""
+    lang: str = ""
+    suppress_key: int = 0
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) offsets of prose ``text[start:end]``."""
+        if end <= start:
+            end = start + 1
+        first = self.offsets[start]
+        last = self.offsets[end - 1] + 1
+        return first, max(last, first + 1)
+
+
+@dataclass
+class BlockBuilder:
+    """Accumulates prose pieces with their original offsets."""
+
+    chars: list[str] = field(default_factory=list)
+    offsets: array = field(default_factory=lambda: array("q"))
+
+    def add_source(self, text: str, start: int) -> None:
+        """Add ``text`` which appears verbatim at ``start`` in the original."""
+        self.chars.append(text)
+        self.offsets.extend(range(start, start + len(text)))
+
+    def add_mapped(self, text: str, offsets: list[int]) -> None:
+        self.chars.append(text)
+        self.offsets.extend(offsets)
+
+    def add_char(self, char: str, offset: int) -> None:
+        self.chars.append(char)
+        self.offsets.append(offset)
+
+    def separator(self, offset: int) -> None:
+        """A space standing for markup or a line break, unless one is already there."""
+        if self.chars and not self.chars[-1].endswith(" "):
+            self.add_char(" ", offset)
+
+    def empty(self) -> bool:
+        return not "".join(self.chars).strip()
+
+    def build(self, kind: str = "paragraph", heading: str = "") -> Block | None:
+        text = "".join(self.chars)
+        if not text.strip():
+            return None
+        norm, offsets = normalise(text, self.offsets)
+        norm = mask_urls(norm)
+        if not norm.strip():
+            return None
+        return Block(norm, offsets, kind=kind, heading=heading)
+
+
+def normalise(text: str, offsets: array) -> tuple[str, array]:
+    """Drop invisible characters, fold width/compatibility forms and homoglyphs.
+
+    NFKC may turn one character into several ("ﬁ" -> "fi"); every produced
+    character keeps the offset of its source character, so positions survive.
+    """
+    out: list[str] = []
+    out_offsets = array("q")
+    for ch, off in zip(text, offsets):
+        if ch in INVISIBLE:
+            continue
+        if ch in ("\t", "\n", "\r", "\u00a0", "\u3000", "\u2028", "\u2029"):
+            out.append(" ")
+            out_offsets.append(off)
+            continue
+        if ord(ch) < 128:
+            out.append(ch)
+            out_offsets.append(off)
+            continue
+        rep = HOMOGLYPHS.get(ch)
+        if rep is None:
+            rep = unicodedata.normalize("NFKC", ch) if _needs_nfkc(ch) else ch
+        for c in rep:
+            out.append(c)
+            out_offsets.append(off)
+    end = (offsets[-1] + 1) if len(offsets) else 0
+    if len(offsets) > len(text):
+        end = offsets[len(text)]
+    out_offsets.append(end)
+    return "".join(out), out_offsets
+
+
+def _needs_nfkc(ch: str) -> bool:
+    code = ord(ch)
+    # Full-width ASCII, half-width forms, ligatures, enclosed and math alphanumerics.
+    return (
+        0xFF00 <= code <= 0xFFEF
+        or 0xFB00 <= code <= 0xFB4F
+        or 0x1D400 <= code <= 0x1D7FF
+        or 0x2460 <= code <= 0x24FF
+        or 0x2100 <= code <= 0x214F
+        or 0x2070 <= code <= 0x209F
+        or ch in "\u2010\u2011\u2012\u2013\u2212"
+    )
+
+
+def plain_blocks(text: str, base: int = 0, kind: str = "paragraph") -> list[Block]:
+    """Split plain text into blank-line separated blocks (line breaks become spaces)."""
+    blocks: list[Block] = []
+    builder = BlockBuilder()
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if not body.strip():
+            block = builder.build(kind)
+            if block:
+                blocks.append(block)
+            builder = BlockBuilder()
+        else:
+            if builder.chars:
+                builder.add_char(" ", base + pos - 1 if pos else base)
+            builder.add_source(body, base + pos)
+        pos += len(line)
+    block = builder.build(kind)
+    if block:
+        blocks.append(block)
+    return blocks
+
+
+_ENTITY = re.compile(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def align(source: str, start: int, end: int, target: str) -> tuple[list[int], int]:
+    """Locate the characters of ``target`` (parser output) in ``source[start:end]``.
+
+    Parsers hand back text with markup removed, escapes resolved and entities
+    decoded; this walks the source in order and maps each target character to
+    the source character that produced it, skipping markup in between.
+    Returns the offsets and the position just after the last mapped character.
+    Characters that cannot be found map to the current position (never raises).
+    """
+    offsets: list[int] = []
+    pos = start
+    i = 0
+    n = len(target)
+    while i < n:
+        ch = target[i]
+        if pos >= end:
+            offsets.extend([max(start, end - 1)] * (n - i))
+            break
+        found = -1
+        scan = pos
+        limit = min(end, pos + 400)
+        while scan < limit:
+            sc = source[scan]
+            if sc == ch:
+                found = scan
+                width = 1
+                break
+            if sc == "\\" and scan + 1 < end and source[scan + 1] == ch:
+                found = scan + 1
+                width = 1
+                break
+            if sc == "&":
+                m = _ENTITY.match(source, scan, end)
+                if m:
+                    decoded = html.unescape(m.group(0))
+                    if decoded and target.startswith(decoded, i):
+                        offsets.extend([scan] * len(decoded))
+                        i += len(decoded)
+                        pos = m.end()
+                        found = -2
+                        break
+            if ch == " " and sc in "\r\n\t":
+                found = scan
+                width = 1
+                break
+            scan += 1
+        if found == -2:
+            continue
+        if found < 0:
+            offsets.append(pos)
+            i += 1
+            continue
+        offsets.append(found)
+        pos = found + width
+        i += 1
+    return offsets, pos
+
+
+URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'，。；！？]+", re.IGNORECASE)
+EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+
+
+def mask_urls(text: str) -> str:
+    """Replace bare URLs and e-mail addresses with spaces (never linted)."""
+    if "http" not in text and "www." not in text and "@" not in text:
+        return text
+    def blank(m: re.Match[str]) -> str:
+        return " " * len(m.group(0))
+    return EMAIL_RE.sub(blank, URL_RE.sub(blank, text))
