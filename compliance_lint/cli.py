@@ -149,12 +149,13 @@ def test_cmd(paths: tuple[str, ...], packs: tuple[str, ...], config_path: str | 
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False))
 @click.option("--show-errors", is_flag=True, help="List false positives and false negatives.")
-def eval_cmd(paths: tuple[str, ...], packs: tuple[str, ...], fmt: str, config_path: str | None, show_errors: bool) -> None:
+@click.option("--min-f1", type=float, default=None, help="Exit 1 if any pack's F1 is below this.")
+def eval_cmd(paths: tuple[str, ...], packs: tuple[str, ...], fmt: str, config_path: str | None, show_errors: bool, min_f1: float | None) -> None:
     """Score annotated corpora: precision / recall / F1 per pack and category."""
     from compliance_lint.evaluate import run_eval
 
     config = _config(config_path)
-    sys.exit(run_eval(list(paths) or ["corpora"], list(packs), config, fmt=fmt, show_errors=show_errors))
+    sys.exit(run_eval(list(paths) or ["corpora"], list(packs), config, fmt=fmt, show_errors=show_errors, min_f1=min_f1))
 
 
 def main() -> None:
