@@ -117,7 +117,11 @@ def parse_markdown(text: str, mdx: bool = False) -> SourceDocument:
         builder = row_builder if row_builder is not None else BlockBuilder()
         if row_builder is not None and row_builder.chars:
             row_builder.separator(cursor)
-        cursor = _inline(tok.children or [], text, cursor, end, builder, directives)
+        attr_blocks: list[Block] = []
+        cursor = _inline(tok.children or [], text, cursor, end, builder, directives, attr_blocks)
+        for b in attr_blocks:
+            b.heading = b.heading or heading
+        blocks.extend(attr_blocks)
         if row_builder is not None:
             row_cursor[key] = cursor
             continue
@@ -133,7 +137,8 @@ def parse_markdown(text: str, mdx: bool = False) -> SourceDocument:
     return SourceDocument(text=text, blocks=blocks, front_matter=front, directives=directives)
 
 
-def _inline(children: list[Any], text: str, cursor: int, end: int, builder: BlockBuilder, directives: list[Directive]) -> int:
+def _inline(children: list[Any], text: str, cursor: int, end: int, builder: BlockBuilder, directives: list[Directive],
+            attr_blocks: list[Block] | None = None) -> int:
     skip_link_text = False
     for child in children:
         t = child.type
@@ -161,6 +166,10 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
                     d = parse_directive(m.group(1), idx, idx + len(child.content))
                     if d:
                         directives.append(d)
+                elif attr_blocks is not None:
+                    # inline tags keep their alt/title text linted, as in HTML blocks
+                    tag_blocks, _ = extract_html(child.content, idx)
+                    attr_blocks.extend(tag_blocks)
                 builder.separator(idx)
                 cursor = idx + len(child.content)
         elif t == "link_open":
