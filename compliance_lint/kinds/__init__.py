@@ -13,6 +13,10 @@ KIND_MODULES = {
     "phrase": "compliance_lint.kinds.phrase",
     "pattern": "compliance_lint.kinds.pattern",
     "regex": "compliance_lint.kinds.regex",
+    "claim": "compliance_lint.kinds.claim",
+    "off_label": "compliance_lint.kinds.off_label",
+    "unapproved": "compliance_lint.kinds.unapproved",
+    "required": "compliance_lint.kinds.required",
 }
 
 

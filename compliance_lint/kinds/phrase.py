@@ -6,6 +6,12 @@ YAML keys:
   match:    lemma (default; "cure" also hits cures/cured/curing) | lower
   unless:   phrases that, anywhere in the same sentence, mean the rule does not apply
   requires: phrases of which one must appear in the same sentence (context)
+  subject:  none (default) | promoted — the sentence must be about a promoted
+            thing: a substance, drug class or product descriptor from the
+            knowledge base, or a product word ("our blend", 本品), in the
+            sentence or carried over from earlier in the paragraph or section.
+            Used for efficacy, safety and comparative claims, which are only
+            claims when tied to a product or therapy.
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ class ContextWords:
 
 
 class Kind(KindBase):
-    keys = ("terms", "match", "unless", "requires")
+    keys = ("terms", "match", "unless", "requires", "subject")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -64,7 +70,8 @@ class Kind(KindBase):
         match = checker.choice("match", ("lemma", "lower"), default="lemma")
         unless = checker.string_list("unless")
         requires = checker.string_list("requires")
-        return {"terms": terms, "match": match, "unless": unless, "requires": requires}
+        subject = checker.choice("subject", ("none", "promoted"), default="none")
+        return {"terms": terms, "match": match, "unless": unless, "requires": requires, "subject": subject}
 
     @classmethod
     def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
@@ -124,7 +131,10 @@ class CompiledPhrases(CompiledKind):
                 continue
             if self.requires[rule_id] and not self.requires[rule_id].search(sent):
                 continue
-            yield Hit(self.rules[rule_id], scan.index, s, e)
+            rule = self.rules[rule_id]
+            if rule.spec["subject"] == "promoted" and not _promoted_subject(scan, sent, s):
+                continue
+            yield Hit(rule, scan.index, s, e)
 
 
 def _latin_edges_ok(text: str, start: int, end: int) -> bool:
@@ -138,3 +148,11 @@ def _latin_edges_ok(text: str, start: int, end: int) -> bool:
         if nxt.isascii() and nxt.isalnum():
             return False
     return True
+
+
+def _promoted_subject(scan: BlockScan, sentence: str, pos: int) -> bool:
+    from compliance_lint import semantic
+
+    if semantic.subject_mentions(scan.state, scan.index, pos + 1):
+        return True
+    return semantic.product_word_in_context(scan.state, scan.index, sentence, scan.lang)

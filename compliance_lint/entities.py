@@ -1,0 +1,116 @@
+"""SUBSTANCE, PRODUCT, CLASS, DESCRIPTOR and CONDITION mentions from the knowledge base.
+
+Matched on the normalised, lower-cased block text with one compiled
+alternation per entity table (no spaCy needed, so the cheap pre-scan can see
+every block): case-insensitive, with hyphen/space variants ("CJC 1295",
+"BPC157", "GLP 1"), plurals and possessives for English names, literal
+matching for Chinese names. Overlaps resolve to the longest mention, which is
+how "type 2 diabetes" wins over "diabetes".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from compliance_lint.kb import KnowledgeBase
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    label: str  # SUBSTANCE | CLASS | DESCRIPTOR | CONDITION
+    id: str
+    start: int
+    end: int
+    product: str | None = None
+    text: str = ""
+
+
+def _key(text: str) -> str:
+    t = text.lower().replace("’", "'")
+    t = re.sub(r"'s$", "", t)
+    return re.sub(r"[\s\-_/]", "", t)
+
+
+def _variant_regex(name: str) -> str:
+    """Regex for one name: separators optional between parts, plural/possessive."""
+    name = name.lower().strip()
+    if _CJK.search(name):
+        parts = re.split(r"[\s\-]+", name)
+        return r"[\s\-]?".join(re.escape(p) for p in parts if p)
+    parts = [p for p in re.split(r"[\s\-_]+", name) if p]
+    # a separator between letters and digits may be absent ("bpc157", "glp1")
+    body = r"[\s\-]?".join(re.escape(p) for p in parts)
+    body = re.sub(r"(?<=[a-z])(?=\d)", r"[\\s\\-]?", body) if len(parts) == 1 else body
+    suffix = r"(?:'s|s'|s|es)?" if name[-1:].isalpha() else r"(?:'s)?"
+    return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9])"
+
+
+class EntityIndex:
+    """Compiled mention finder over the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.lookup: dict[str, tuple[str, str, str | None]] = {}
+        names: list[str] = []
+
+        def add(name: str, label: str, ident: str, product: str | None = None) -> None:
+            if not name or len(name.strip()) < 2:
+                return
+            k = _key(name)
+            if k in self.lookup and self.lookup[k][0] == "CONDITION" and label != "CONDITION":
+                pass
+            elif k in self.lookup:
+                return
+            self.lookup[k] = (label, ident, product)
+            names.append(name)
+
+        for s in kb.substances.values():
+            for name in [s.name, *s.en, *s.zh]:
+                add(name, "SUBSTANCE", s.id)
+            for product, zh_names in s.products.items():
+                add(product, "SUBSTANCE", s.id, product)
+                for z in zh_names:
+                    add(z, "SUBSTANCE", s.id, product)
+        for c in kb.classes.values():
+            for name in [*c.en, *c.zh]:
+                add(name, "CLASS", c.id)
+        for d in kb.descriptors:
+            for name in [*(d.get("en") or []), *(d.get("zh") or [])]:
+                add(str(name), "DESCRIPTOR", str(d.get("id")))
+        for cond in kb.conditions.values():
+            for name in [*cond.en, *cond.zh]:
+                add(name, "CONDITION", cond.id)
+        ordered = sorted(set(names), key=lambda n: (-len(n), n))
+        self.regex = re.compile("|".join(_variant_regex(n) for n in ordered)) if ordered else None
+        self.literals = sorted({n.lower() for n in names})
+
+    def find(self, text: str) -> list[Mention]:
+        if self.regex is None:
+            return []
+        low = text.lower()
+        out: list[Mention] = []
+        for m in self.regex.finditer(low):
+            k = _key(m.group(0))
+            entry = self.lookup.get(k) or self.lookup.get(_strip_plural(k))
+            if entry is None:
+                continue
+            label, ident, product = entry
+            out.append(Mention(label, ident, m.start(), m.end(), product, text[m.start():m.end()]))
+        return out
+
+
+def _strip_plural(k: str) -> str:
+    for suffix in ("es", "s"):
+        if k.endswith(suffix):
+            return k[: -len(suffix)]
+    return k
+
+
+def entity_index(kb: KnowledgeBase) -> EntityIndex:
+    index = kb.__dict__.get("_entity_index")
+    if index is None:
+        index = EntityIndex(kb)
+        kb.__dict__["_entity_index"] = index
+    return index

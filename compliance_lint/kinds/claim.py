@@ -1,0 +1,166 @@
+"""``claim``: a claim verb group acting on a CONDITION in the same clause.
+
+YAML keys:
+  verbs:      lexicon groups (@cure, @treat, @root_cause) and/or literal verbs
+  conditions: any (default) | disease | serious | tga_prohibited | marketing | list of condition ids
+  subject:    promoted (default: a substance, class, product word or one carried
+              over from earlier in the paragraph or section) | product (a product
+              word, not a known drug: supplements, blends, programmes) | any
+  window:     words (English) or characters x 3 (Chinese) between verb and condition (default 6)
+
+Direction matters: the verb must act on the condition ("reverses insulin
+resistance", "a cure for diabetes", "diabetes can be reversed", 根治糖尿病).
+"GH can induce insulin resistance" has no claim verb; "diet can reverse
+prediabetes" has a lifestyle subject and is not a product claim.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from compliance_lint import semantic
+from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
+from compliance_lint.models import Rule
+from compliance_lint.schema import Checker
+
+_PASSIVE = r"(?:is|are|was|were|be|been|being|get|gets|got|can be|could be|will be)\s+(?:\w+\s+){0,2}"
+
+
+def condition_filter(spec: Any, kb: Any) -> set[str] | None:
+    if spec in (None, "any"):
+        return None
+    conds = kb.conditions
+    if spec == "disease":
+        return {c for c, v in conds.items() if v.disease}
+    if spec == "serious":
+        return {c for c, v in conds.items() if v.serious}
+    if spec == "tga_prohibited":
+        return {c for c, v in conds.items() if v.tga_prohibited}
+    if spec == "marketing":
+        return {c for c, v in conds.items() if v.kind == "marketing_claim"}
+    return set(spec)
+
+
+class Kind(KindBase):
+    keys = ("verbs", "conditions", "subject", "window")
+
+    @staticmethod
+    def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
+        verbs = checker.string_list("verbs", required=True)
+        conditions = data.get("conditions", "any")
+        if not (conditions in ("any", "disease", "serious", "tga_prohibited", "marketing") or (isinstance(conditions, list) and all(isinstance(c, str) for c in conditions))):
+            raise checker.fail("conditions", "expected any, disease, serious, tga_prohibited, marketing, or a list of condition ids")
+        subject = checker.choice("subject", ("promoted", "product", "any"), default="promoted")
+        window = data.get("window", 6)
+        if not isinstance(window, int) or window < 1:
+            raise checker.fail("window", "expected a positive integer")
+        return {"verbs": verbs, "conditions": conditions if isinstance(conditions, str) else list(conditions), "subject": subject, "window": window}
+
+    @classmethod
+    def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
+        return CompiledClaims(rules, lang)
+
+
+class CompiledClaims(CompiledKind):
+    def __init__(self, rules: list[Rule], lang: str) -> None:
+        kb = semantic.kb()
+        self.lang = lang
+        self.items = []
+        for r in rules:
+            words = semantic.resolve_words(r.spec["verbs"])
+            rx = semantic.word_regex(tuple(words), True)
+            self.items.append((r, rx, condition_filter(r.spec["conditions"], kb), words))
+
+    def triggers(self) -> list[str] | None:
+        return None  # needs condition mentions, which the entity pre-scan provides
+
+    def find(self, scan: BlockScan) -> Iterable[Hit]:
+        conds = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "CONDITION"]
+        if not conds:
+            return
+        text = scan.block.text
+        low = text.lower()
+        for sent in scan.doc.sents:
+            s0, s1 = sent.start_char, sent.end_char
+            in_sent = [m for m in conds if s0 <= m.start < s1]
+            if not in_sent:
+                continue
+            stext = low[s0:s1]
+            for rule, rx, allowed, _words in self.items:
+                if rx is None:
+                    continue
+                for m in in_sent:
+                    if allowed is not None and m.id not in allowed:
+                        continue
+                    verb = self._verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"])
+                    if verb is None:
+                        continue
+                    vs, ve = verb
+                    if not self._subject_ok(rule, scan, stext, s0, vs):
+                        continue
+                    start, end = min(vs, m.start - s0) + s0, max(ve, m.end - s0) + s0
+                    yield Hit(rule, scan.index, start, end, condition=_cond_name(m.id), substance=_subject_name(scan, start))
+                    break
+
+    def _verb_for(self, rx: Any, stext: str, cs: int, ce: int, window: int) -> tuple[int, int] | None:
+        lang = self.lang
+        c0, c1 = semantic.clause_bounds(stext, cs, lang)
+        if lang == "zh":
+            lo = max(c0, cs - window * 3)
+            best = None
+            for vm in rx.finditer(stext, lo, cs):
+                best = (vm.start(), vm.end())
+            if best:
+                return best
+            # post-posed: 糖尿病被根治 / 胰岛素抵抗得到逆转
+            after = stext[ce:min(c1, ce + 8)]
+            vm = rx.search(after)
+            if vm and re.match(r"^[被得到可以能够就也都已]*$", after[: vm.start()]):
+                return ce + vm.start(), ce + vm.end()
+            return None
+        before = stext[c0:cs]
+        words = list(re.finditer(r"\S+", before))
+        lo = c0 + words[-window].start() if len(words) >= window else c0
+        best = None
+        for vm in rx.finditer(stext, lo, cs):
+            if vm.end() <= cs:
+                best = (vm.start(), vm.end())
+        if best:
+            return best
+        after = stext[ce:c1]
+        pm = re.match(r"\s+" + _PASSIVE + r"(\S+(?:\s+\S+)?)", after)
+        if pm:
+            vm = rx.match(after, pm.start(1))
+            if vm:
+                return ce + vm.start(), ce + vm.end()
+        return None
+
+    def _subject_ok(self, rule: Rule, scan: BlockScan, stext: str, s0: int, vs: int) -> bool:
+        mode = rule.spec["subject"]
+        if mode == "any":
+            return True
+        clause_start, _ = semantic.clause_bounds(stext, vs, self.lang)
+        lead = stext[clause_start:vs]
+        if semantic.lifestyle_subject(lead):
+            return False
+        has_entity = bool(semantic.subject_mentions(scan.state, scan.index, s0 + vs))
+        has_word = semantic.product_word_in_context(scan.state, scan.index, stext, self.lang)
+        if mode == "product":
+            own = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "SUBSTANCE" and s0 <= m.start < s0 + len(stext)]
+            return has_word and not own
+        return has_entity or has_word
+
+
+def _cond_name(cid: str) -> str:
+    c = semantic.kb().conditions.get(cid)
+    return (c.en[0] if c and c.en else cid.replace("_", " "))
+
+
+def _subject_name(scan: BlockScan, pos: int) -> str | None:
+    subj = semantic.subject_mentions(scan.state, scan.index, pos + 1)
+    if not subj:
+        return None
+    m = subj[-1]
+    s = semantic.kb().substances.get(m.id)
+    return m.product or (s.name if s else m.text)

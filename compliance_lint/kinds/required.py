@@ -1,0 +1,92 @@
+"""``required``: a mandatory statement that must be present when a trigger appears.
+
+YAML keys:
+  triggers:   phrases (inflected) whose presence makes the statement mandatory
+  trigger_entities: optional list: rx (any prescription-only substance mention),
+              or substance ids
+  statements: the mandatory text(s); any one present satisfies the rule. Matched
+              ignoring case, spacing and punctuation, so line breaks and
+              full-width commas do not matter.
+
+Document level: the finding points at the first trigger. Use ``when`` to say
+for which documents (product type, content, audience) the statement is due.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from compliance_lint import semantic
+from compliance_lint.kinds.base import CompiledKind, DocumentState, Hit, KindBase
+from compliance_lint.models import Rule
+from compliance_lint.schema import Checker
+
+_STRIP = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def squash(text: str) -> str:
+    return _STRIP.sub("", text.lower())
+
+
+class Kind(KindBase):
+    keys = ("triggers", "trigger_entities", "statements")
+
+    @staticmethod
+    def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
+        triggers = checker.string_list("triggers")
+        entities = checker.string_list("trigger_entities")
+        if not triggers and not entities:
+            raise checker.fail("triggers", "missing (expected trigger phrases or trigger_entities)")
+        return {"triggers": triggers, "trigger_entities": entities, "statements": checker.string_list("statements", required=True)}
+
+    @classmethod
+    def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
+        return CompiledRequired(rules, lang)
+
+
+class CompiledRequired(CompiledKind):
+    document_level = True
+
+    def __init__(self, rules: list[Rule], lang: str) -> None:
+        self.rules = rules
+        self.lang = lang
+        self.trigger_rx = {r.id: semantic.word_regex(tuple(r.spec["triggers"]), True) for r in rules}
+        self.statements = {r.id: [squash(s) for s in r.spec["statements"]] for r in rules}
+
+    def finish(self, state: DocumentState, hits: list[Hit]) -> Iterable[Hit]:
+        done = state.memory.setdefault("required_done", set())
+        whole = squash(" ".join(b.text for b in state.blocks))
+        kb = semantic.kb()
+        for rule in self.rules:
+            if rule.id in done:
+                continue
+            done.add(rule.id)
+            if any(s and s in whole for s in self.statements[rule.id]):
+                continue
+            first = self._first_trigger(rule, state, kb)
+            if first is not None:
+                block, start, end = first
+                yield Hit(rule, block, start, end, negation_checked=True)
+
+    def _first_trigger(self, rule: Rule, state: DocumentState, kb: Any) -> tuple[int, int, int] | None:
+        rx = self.trigger_rx[rule.id]
+        ents = rule.spec["trigger_entities"]
+        for i, block in enumerate(state.blocks):
+            if block.kind == "heading" and not rx:
+                continue
+            cands = []
+            if rx is not None:
+                m = rx.search(block.text.lower())
+                if m:
+                    cands.append((m.start(), m.end()))
+            if ents:
+                for m in semantic.mentions(state, i):
+                    if m.label != "SUBSTANCE":
+                        continue
+                    if ("rx" in ents and kb.is_rx(m.id)) or m.id in ents:
+                        cands.append((m.start, m.end))
+            if cands:
+                s, e = min(cands)
+                return i, s, e
+        return None

@@ -1,0 +1,111 @@
+"""``unapproved``: a substance with no approval here, presented as a treatment,
+a protocol, or something to obtain or take.
+
+YAML keys:
+  jurisdiction: US | CN | EU | UK | AU (default: the pack's)
+  status_from:  approvals (default) | wada — with ``wada``, a substance counts
+                when its WADA status is in ``statuses`` (e.g. [prohibited])
+  statuses:     for status_from: wada, which statuses count (default [prohibited])
+  substances:   optional list of substance ids to limit the rule to
+  sport_words:  optional; when the document context is not sport-facing, one of
+                these must appear in the block
+
+Neutral statements of status ("BPC-157 is not approved"), negated offers and
+research reporting ("studied in rats") are not presentations.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from compliance_lint import marks, semantic
+from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
+from compliance_lint.kinds.off_label import JURISDICTIONS
+from compliance_lint.models import PACK_JURISDICTION, Rule
+from compliance_lint.schema import Checker
+
+STRONG_PROMOTION = ("buy", "order", "shop", "add to cart", "in stock", "for sale", "dose", "dosing", "dosage", "protocol",
+                    "mcg", "inject", "injection", "subq", "reconstitute", "stack", "cycle", "购买", "下单", "注射", "剂量", "疗程", "现货")
+
+
+class Kind(KindBase):
+    keys = ("jurisdiction", "status_from", "statuses", "substances", "sport_words")
+
+    @staticmethod
+    def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
+        status_from = checker.choice("status_from", ("approvals", "wada"), default="approvals")
+        jur = data.get("jurisdiction") or PACK_JURISDICTION.get(rule.pack)
+        if status_from == "approvals" and jur not in JURISDICTIONS:
+            raise checker.fail("jurisdiction", f"expected one of {', '.join(JURISDICTIONS)}")
+        return {
+            "jurisdiction": jur,
+            "status_from": status_from,
+            "statuses": checker.string_list("statuses") or ["prohibited"],
+            "substances": checker.string_list("substances"),
+            "sport_words": checker.string_list("sport_words"),
+        }
+
+    @classmethod
+    def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
+        return CompiledUnapproved(rules, lang)
+
+
+class CompiledUnapproved(CompiledKind):
+    def __init__(self, rules: list[Rule], lang: str) -> None:
+        self.rules = rules
+        self.lang = lang
+        words = semantic.resolve_words(["@cure", "@treat"]) + semantic.lexicon_words("promotion_cues")
+        self.cue_rx = semantic.word_regex(tuple(words), True)
+        self.strong_rx = semantic.word_regex(STRONG_PROMOTION, True)
+        self.sport_rx = {r.id: semantic.word_regex(tuple(r.spec["sport_words"]), True) for r in rules}
+
+    def _counts(self, rule: Rule, sid: str) -> bool:
+        kb = semantic.kb()
+        if rule.spec["substances"] and sid not in rule.spec["substances"]:
+            return False
+        if rule.spec["status_from"] == "wada":
+            s = kb.substances.get(sid)
+            return bool(s and str(s.wada.get("status")) in rule.spec["statuses"])
+        return not kb.is_approved(sid, rule.spec["jurisdiction"])
+
+    def find(self, scan: BlockScan) -> Iterable[Hit]:
+        ms = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "SUBSTANCE"]
+        if not ms:
+            return
+        low = scan.block.text.lower()
+        kb = semantic.kb()
+        for sent in scan.doc.sents:
+            s0, s1 = sent.start_char, sent.end_char
+            here = [m for m in ms if s0 <= m.start < s1]
+            if not here:
+                continue
+            stext = low[s0:s1]
+            promoted = self._promoted(stext, scan, s0, s1)
+            if not promoted:
+                continue
+            for rule in self.rules:
+                if rule.spec["sport_words"] and not scan.state.context.sport:
+                    rx = self.sport_rx[rule.id]
+                    if rx is None or not rx.search(low):
+                        continue
+                for m in here:
+                    if not self._counts(rule, m.id):
+                        continue
+                    if marks.negated(stext, m.start - s0, m.end - s0, self.lang):
+                        continue
+                    s = kb.substances.get(m.id)
+                    yield Hit(rule, scan.index, m.start, m.end, substance=s.name if s else m.text, negation_checked=True)
+                    break
+
+    def _promoted(self, stext: str, scan: BlockScan, s0: int, s1: int) -> bool:
+        strong = self.strong_rx.search(stext) if self.strong_rx else None
+        if semantic.cue(stext, "research_cues") and not strong:
+            return False
+        if strong and not marks.negated(stext, strong.start(), strong.end(), self.lang):
+            return True
+        if self.cue_rx:
+            for cm in self.cue_rx.finditer(stext):
+                if not marks.negated(stext, cm.start(), cm.end(), self.lang):
+                    return True
+        conds = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "CONDITION" and s0 <= m.start < s1]
+        return any(not marks.negated(stext, c.start - s0, c.end - s0, self.lang) for c in conds)
