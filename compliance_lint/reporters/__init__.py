@@ -11,6 +11,10 @@ from compliance_lint.models import Finding, InputError
 FORMATS = {
     "text": "compliance_lint.reporters.text",
     "json": "compliance_lint.reporters.json_report",
+    "sarif": "compliance_lint.reporters.sarif",
+    "github": "compliance_lint.reporters.github",
+    "junit": "compliance_lint.reporters.junit",
+    "html": "compliance_lint.reporters.html",
 }
 
 

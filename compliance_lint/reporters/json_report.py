@@ -22,5 +22,16 @@ def as_dict(report: Report) -> dict:
     }
 
 
+def statistics(report: Report) -> list[dict]:
+    """Counts per rule of unsuppressed findings, most frequent first (``--statistics``)."""
+    from collections import Counter
+
+    counts = Counter((f.rule, f.category) for f in report.findings if not f.suppressed)
+    return [{"rule": r, "category": c, "count": n} for (r, c), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
 def render(report: Report) -> str:
-    return json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n"
+    data = as_dict(report)
+    if report.statistics:
+        data["statistics"] = statistics(report)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
