@@ -17,6 +17,7 @@ KIND_MODULES = {
     "off_label": "compliance_lint.kinds.off_label",
     "unapproved": "compliance_lint.kinds.unapproved",
     "required": "compliance_lint.kinds.required",
+    "rx_promotion": "compliance_lint.kinds.rx_promotion",
 }
 
 
