@@ -97,7 +97,8 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
 
         atomic_write_text(output, text)
     else:
-        click.echo(text, nl=False)
+        # color=True: click would otherwise strip forced colour (FORCE_COLOR) when stdout is not a terminal
+        click.echo(text, nl=False, color=True if report.color else None)
     return exit_status(run.findings, all_errors, fail_on or config.fail_on or "warning")
 
 

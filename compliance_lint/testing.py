@@ -15,9 +15,17 @@ import click
 from compliance_lint.annotations import annotated_files, counted, validate_targets
 from compliance_lint.config import Config
 from compliance_lint.harness import LinterCache, lint_annotated, lint_example
+from compliance_lint.models import Finding, Rule
 from compliance_lint.packs import load_registry
 
 DEFAULT_FIXTURES = os.path.join("tests", "fixtures")
+
+
+def _counts_for(rule: Rule, f: Finding) -> bool:
+    """A finding that counts for a rule's own examples: error/warning, or any level for an info rule."""
+    if rule.severity == "info":
+        return not f.suppressed
+    return counted(f)
 
 
 def check_examples(cache: LinterCache, pack_ids: list[str]) -> tuple[int, list[str]]:
@@ -29,12 +37,12 @@ def check_examples(cache: LinterCache, pack_ids: list[str]) -> tuple[int, list[s
             continue
         for text in rule.examples_bad:
             checked += 1
-            hits = [f for f in lint_example(cache, rule.pack, text, rule.when) if f.rule == rule.id and counted(f)]
+            hits = [f for f in lint_example(cache, rule.pack, text, rule.when) if f.rule == rule.id and _counts_for(rule, f)]
             if not hits:
                 failures.append(f"{rule.id}: bad example not flagged ({rule.source_path}:{rule.source_line})\n      {text}")
         for text in rule.examples_good:
             checked += 1
-            hits = [f for f in lint_example(cache, rule.pack, text, rule.when) if f.rule == rule.id and counted(f)]
+            hits = [f for f in lint_example(cache, rule.pack, text, rule.when) if f.rule == rule.id and _counts_for(rule, f)]
             if hits:
                 spans = ", ".join(repr(h.match) for h in hits)
                 failures.append(f"{rule.id}: good example flagged at {spans} ({rule.source_path}:{rule.source_line})\n      {text}")
