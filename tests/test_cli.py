@@ -311,7 +311,7 @@ def test_explain(project: Path) -> None:
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith(CURE)
-    for needle in (f'zta.cure found "{{match}}"', "Test rationale for zta.cure.", "Test Instrument art. 1",
+    for needle in ('zta.cure found "{match}"', "Test rationale for zta.cure.", "Test Instrument art. 1",
                    "https://example.org/law/1", "Rewrite suggestion for zta.cure.", "This cure works.",
                    "Nothing to see here.", "cure_claim", "rules.yaml:2"):
         assert needle in out, needle
