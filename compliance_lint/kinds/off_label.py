@@ -14,6 +14,7 @@ research reporting are not promotion.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from compliance_lint import marks, semantic
@@ -22,6 +23,7 @@ from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
 
 JURISDICTIONS = ("US", "CN", "EU", "UK", "AU")
+_ANAPHOR = re.compile(r"\b(?:it|its|it's|this|these|they|them|the (?:medicine|drug|injection|jab|pen|shot|treatment))\b|它|该药|此药|这款|这种")
 # Conditions that only qualify an approved population, not a new use.
 QUALIFIED_BY = {
     "hiv_lipodystrophy": {"visceral_fat", "fat_loss"},
@@ -75,7 +77,9 @@ class CompiledOffLabel(CompiledKind):
                 continue
             subjects = [m for m in ms if m.label in ("SUBSTANCE", "CLASS") and s0 <= m.start < s1]
             inherited = False
-            if not subjects:
+            if not subjects and _ANAPHOR.search(stext):
+                # a subject carried over from earlier text only when this
+                # sentence points back to it ("it", "this medicine", "the jab")
                 subjects = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label in ("SUBSTANCE", "CLASS")]
                 inherited = True
             if not subjects:

@@ -5,6 +5,10 @@ YAML keys:
   engine:  re2 (default: linear time, no lookarounds, cannot hang) | re
   ignorecase: true (default) | false
   unless / requires: as for ``phrase``
+  scope:   sentence (default) | block — with ``block`` the pattern runs over the
+           whole paragraph, for cues split across sentences ("For research use
+           only. Typical protocol: 250 mcg ..."); unless/requires then look at
+           the paragraph too
 
 With ``engine: re`` (Python's backtracking engine) the rule may use lookarounds;
 the match runs on one sentence at a time, and the sentence is capped in length
@@ -36,7 +40,7 @@ def compile_pattern(pattern: str, engine: str, ignorecase: bool) -> Any:
 
 
 class Kind(KindBase):
-    keys = ("regex", "engine", "ignorecase", "unless", "requires")
+    keys = ("regex", "engine", "ignorecase", "unless", "requires", "scope")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -56,6 +60,7 @@ class Kind(KindBase):
             "ignorecase": ignorecase,
             "unless": checker.string_list("unless"),
             "requires": checker.string_list("requires"),
+            "scope": checker.choice("scope", ("sentence", "block"), default="sentence"),
         }
 
     @classmethod
@@ -76,10 +81,24 @@ class CompiledRegex(CompiledKind):
         ]
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
+        block_items = [it for it in self.items if it[0].spec.get("scope") == "block"]
+        if block_items:
+            text = scan.block.text
+            sample_re = text[:MAX_SENTENCE_FOR_RE]
+            for rule, rx, unless, requires in block_items:
+                if unless and unless.search(text):
+                    continue
+                if requires and not requires.search(text):
+                    continue
+                for m in rx.finditer(text if rule.spec["engine"] == "re2" else sample_re):
+                    if m.end() > m.start():
+                        yield Hit(rule, scan.index, m.start(), m.end())
         for sent in scan.doc.sents:
             text = sent.text
             base = sent.start_char
             for rule, rx, unless, requires in self.items:
+                if rule.spec.get("scope") == "block":
+                    continue
                 sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
                 if unless and unless.search(text):
                     continue

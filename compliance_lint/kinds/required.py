@@ -70,9 +70,22 @@ class CompiledRequired(CompiledKind):
                 yield Hit(rule, block, start, end, negation_checked=True)
 
     def _first_trigger(self, rule: Rule, state: DocumentState, kb: Any) -> tuple[int, int, int] | None:
+        # Prefer a trigger in body text: a heading or front-matter title that
+        # names the product ("Pharmacy medicine advertisement") is not where
+        # the statement is missing.
+        body = [i for i, b in enumerate(state.blocks) if b.kind not in ("heading", "front_matter")]
+        rest = [i for i, b in enumerate(state.blocks) if b.kind in ("heading", "front_matter")]
+        for order in (body, rest):
+            found = self._scan_trigger(rule, state, kb, order)
+            if found is not None:
+                return found
+        return None
+
+    def _scan_trigger(self, rule: Rule, state: DocumentState, kb: Any, order: list[int]) -> tuple[int, int, int] | None:
         rx = self.trigger_rx[rule.id]
         ents = rule.spec["trigger_entities"]
-        for i, block in enumerate(state.blocks):
+        for i in order:
+            block = state.blocks[i]
             if block.kind == "heading" and not rx:
                 continue
             cands = []

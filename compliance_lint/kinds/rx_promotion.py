@@ -6,6 +6,13 @@ YAML keys:
                       here (Australia schedules BPC-157, CJC-1295 ... as S4)
   descriptors:        count product descriptors ("weight-loss jab", 减肥针) too (default true)
   cues:               extra promotion words besides the lexicon's promotion_cues
+  cue_mode:           all (default: lexicon promotion_cues, claim verbs and ``cues``) |
+                      own (only ``cues``: for editorial text, where words such as
+                      "treatment" or "dose" are not promotion but a price, a
+                      booking link or a discount code are)
+  substances:         substance ids counted as prescription-only here whatever
+                      the knowledge base's rx_only says (e.g. peptides that the
+                      Australian Poisons Standard lists in Schedule 4)
 
 A mention of a prescription-only substance, brand or descriptor, in a sentence
 with a promotion cue (price, booking, order, start, delivery, offer ...) that is
@@ -26,7 +33,7 @@ from compliance_lint.schema import Checker
 
 
 class Kind(KindBase):
-    keys = ("jurisdiction", "include_unapproved", "descriptors", "cues")
+    keys = ("jurisdiction", "include_unapproved", "descriptors", "cues", "cue_mode", "substances")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -41,6 +48,8 @@ class Kind(KindBase):
             "include_unapproved": bool(data.get("include_unapproved", False)),
             "descriptors": bool(data.get("descriptors", True)),
             "cues": checker.string_list("cues"),
+            "cue_mode": checker.choice("cue_mode", ("all", "own"), default="all"),
+            "substances": checker.string_list("substances"),
         }
 
     @classmethod
@@ -53,7 +62,8 @@ class CompiledRx(CompiledKind):
         self.rules = rules
         self.lang = lang
         self.cue_rx = {
-            r.id: semantic.word_regex(tuple(semantic.lexicon_words("promotion_cues") + semantic.resolve_words(["@cure", "@treat"]) + r.spec["cues"] + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered", "today", "now"]), True)
+            r.id: semantic.word_regex(tuple(r.spec["cues"]), True) if r.spec.get("cue_mode") == "own" else
+            semantic.word_regex(tuple(semantic.lexicon_words("promotion_cues") + semantic.resolve_words(["@cure", "@treat"]) + r.spec["cues"] + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered", "today", "now"]), True)
             for r in rules
         }
 
@@ -85,7 +95,9 @@ class CompiledRx(CompiledKind):
                 for m in here:
                     if m.label == "DESCRIPTOR" and not rule.spec["descriptors"]:
                         continue
-                    if m.label == "SUBSTANCE":
+                    if m.label == "SUBSTANCE" and m.id in rule.spec.get("substances", ()):
+                        pass
+                    elif m.label == "SUBSTANCE":
                         if not kb.is_rx(m.id):
                             continue
                         if not kb.is_approved(m.id, jur) and not rule.spec["include_unapproved"]:

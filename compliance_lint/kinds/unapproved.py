@@ -16,6 +16,7 @@ research reporting ("studied in rats") are not presentations.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from compliance_lint import marks, semantic
@@ -24,6 +25,7 @@ from compliance_lint.kinds.off_label import JURISDICTIONS
 from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
 
+_OUR = re.compile(r"\b(?:our|my)\s+(?:[a-z0-9-]+\s+)?$")
 STRONG_PROMOTION = ("buy", "order", "shop", "add to cart", "in stock", "for sale", "dose", "dosing", "dosage", "protocol",
                     "mcg", "inject", "injection", "subq", "reconstitute", "stack", "cycle", "购买", "下单", "注射", "剂量", "疗程", "现货")
 
@@ -81,6 +83,9 @@ class CompiledUnapproved(CompiledKind):
                 continue
             stext = low[s0:s1]
             promoted = self._promoted(stext, scan, s0, s1)
+            if not promoted:
+                # "our GHRP-6 is made in ...": a seller's own product is an offer
+                promoted = any(_OUR.search(low[max(s0, m.start - 24):m.start]) for m in here)
             if not promoted:
                 continue
             for rule in self.rules:
