@@ -93,7 +93,7 @@ class EntityIndex:
         out: list[Mention] = []
         for m in self.regex.finditer(low):
             k = _key(m.group(0))
-            entry = self.lookup.get(k) or self.lookup.get(_strip_plural(k))
+            entry = self.lookup.get(k) or next((self.lookup[c] for c in _singulars(k) if c in self.lookup), None)
             if entry is None:
                 continue
             label, ident, product = entry
@@ -101,11 +101,8 @@ class EntityIndex:
         return out
 
 
-def _strip_plural(k: str) -> str:
-    for suffix in ("es", "s"):
-        if k.endswith(suffix):
-            return k[: -len(suffix)]
-    return k
+def _singulars(k: str) -> list[str]:
+    return [k[: -len(suffix)] for suffix in ("s'", "es", "s") if k.endswith(suffix)]
 
 
 def entity_index(kb: KnowledgeBase) -> EntityIndex:

@@ -4,7 +4,8 @@ YAML keys:
   jurisdiction: US | CN | EU | UK | AU (default: the pack's)
 
 A SUBSTANCE (or a product of it, or a drug class) and a CONDITION in one
-sentence, in a claim or promotion context, where the knowledge base has no
+sentence, unless the condition is negated or named as a risk, side effect or
+population ("may cause", "patients with"), or the sentence reports research, where the knowledge base has no
 approval of that substance/product for that condition in the jurisdiction.
 Approvals are per product ("Ozempic for weight loss" is off-label in the US,
 Wegovy is not) and may be limited to a population (tesamorelin: abdominal fat
@@ -55,10 +56,6 @@ class CompiledOffLabel(CompiledKind):
     def __init__(self, rules: list[Rule], lang: str) -> None:
         self.rules = rules
         self.lang = lang
-        words = semantic.resolve_words(["@cure", "@treat", "@root_cause"])
-        words += semantic.lexicon_words("promotion_cues")
-        words += ["for", "with", "on", "用于", "治", "帮", "瘦", "减"]
-        self.claim_rx = semantic.word_regex(tuple(words), True)
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         kb = semantic.kb()
@@ -73,7 +70,7 @@ class CompiledOffLabel(CompiledKind):
             if not sconds:
                 continue
             stext = low[s0:s1]
-            if semantic.cue(stext, "research_cues"):
+            if semantic.cue(stext, "research_cues") or semantic.cue(stext, "adverse_cues"):
                 continue
             subjects = [m for m in ms if m.label in ("SUBSTANCE", "CLASS") and s0 <= m.start < s1]
             inherited = False
@@ -97,8 +94,6 @@ class CompiledOffLabel(CompiledKind):
                             continue  # no approval at all: the unapproved rule's business
                         rel_c = cond.start - s0
                         if marks.negated(stext, rel_c, cond.end - s0, self.lang):
-                            continue
-                        if self.claim_rx is None or not self.claim_rx.search(stext):
                             continue
                         if inherited:
                             start, end = cond.start, cond.end
