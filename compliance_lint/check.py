@@ -36,7 +36,8 @@ def parse_context_items(items: list[str]) -> dict:
 
 def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | None, fail_on: str | None,
               config_path: str | None, lang: str | None, jobs: int | None, stdin_filename: str | None,
-              statistics: bool, context_items: list[str]) -> int:
+              statistics: bool, context_items: list[str], fix: bool = False, unsafe_fixes: bool = False,
+              diff: bool = False, baseline: str | None = None, write_baseline: str | None = None) -> int:
     from compliance_lint.config import load_config, parse_context
     from compliance_lint.packs import load_registry
     from compliance_lint.reporters import FORMATS, Report, render
@@ -61,7 +62,9 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
     files, errors, notices = expand_paths(paths, config)
     results = []
     stdin_data = None
-    for path, named in files:
+    from compliance_lint.progress import track
+
+    for path, named in track(files, fmt):
         if path == "-":
             stdin_data = sys.stdin.buffer.read()
             name = stdin_filename or "<stdin>"
@@ -70,6 +73,9 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
             results.append(lint_file(linter, config, "-", True, display=name, stdin_bytes=stdin_data, fmt=format_for(name) if stdin_filename else "text"))
         else:
             results.append(lint_file(linter, config, path, named))
+    results, diff_text = _adopt(results, linter, config, notices, fix=fix or diff, unsafe_fixes=unsafe_fixes, diff=diff,
+                                baseline=baseline, write_baseline=write_baseline,
+                                stdin_name=(stdin_filename or "<stdin>") if stdin_data is not None else None)
     run = RunResult(results, notices)
     for r in results:
         if r.notice:
@@ -91,7 +97,7 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         rules={r.id: r for r in linter.rules},
         notices=notices,
     )
-    text = render(fmt, report)
+    text = render(fmt, report) if diff_text is None else diff_text
     if output:
         from compliance_lint.safewrite import atomic_write_text
 
@@ -99,7 +105,30 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
     else:
         # color=True: click would otherwise strip forced colour (FORCE_COLOR) when stdout is not a terminal
         click.echo(text, nl=False, color=True if report.color else None)
+    if diff_text is not None:
+        return 2 if all_errors else (1 if diff_text else 0)
     return exit_status(run.findings, all_errors, fail_on or config.fail_on or "warning")
+
+
+def _adopt(results: list, linter: object, config: object, notices: list[str], *, fix: bool, unsafe_fixes: bool, diff: bool,
+           baseline: str | None, write_baseline: str | None, stdin_name: str | None) -> tuple[list, str | None]:
+    """Baseline filtering, then fixes (compliance_lint.baseline / .fix). Returns (results, diff text or None)."""
+    base = None
+    if baseline or write_baseline:
+        from compliance_lint import baseline as baseline_mod
+
+        base, more = baseline_mod.apply(results, baseline, write_baseline, __version__)
+        notices.extend(more)
+    if not fix:
+        return results, None
+    from compliance_lint import baseline as baseline_mod
+    from compliance_lint.fix import run_fixes
+
+    before = {id(r) for r in results}
+    results, diff_text, more = run_fixes(results, linter, config, unsafe=unsafe_fixes, diff=diff, stdin_name=stdin_name)
+    notices.extend(more)
+    baseline_mod.refilter(base, results, {r.path for r in results if id(r) not in before})
+    return results, (diff_text if diff else None)
 
 
 def _use_color(output: str | None) -> bool:

@@ -53,16 +53,23 @@ def cli() -> None:
 @click.option("--stdin-filename", default=None, help="Name shown for text read from stdin (-).")
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
 @click.option("--context", "context_items", multiple=True, metavar="KEY=VALUE", help="Document context, e.g. product=supplement.")
+@click.option("--fix", is_flag=True, help="Apply rules' safe fixes to the files (not Word files; never suppressed findings).")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes marked unsafe.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False), help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), help="Record the current findings as the baseline in FILE.")
 def check(paths: tuple[str, ...], packs: tuple[str, ...], fmt: str, output: str | None, fail_on: str | None,
           config_path: str | None, lang: str | None, jobs: int | None, stdin_filename: str | None,
-          statistics: bool, context_items: tuple[str, ...]) -> None:
+          statistics: bool, context_items: tuple[str, ...], fix: bool, unsafe_fixes: bool, diff: bool,
+          baseline: str | None, write_baseline: str | None) -> None:
     """Lint files, folders, or - for stdin."""
     from compliance_lint.check import run_check
 
     code = run_check(
         paths=list(paths) or ["."], packs=list(packs), fmt=fmt, output=output, fail_on=fail_on,
         config_path=config_path, lang=lang, jobs=jobs, stdin_filename=stdin_filename,
-        statistics=statistics, context_items=list(context_items),
+        statistics=statistics, context_items=list(context_items), fix=fix, unsafe_fixes=unsafe_fixes, diff=diff,
+        baseline=baseline, write_baseline=write_baseline,
     )
     sys.exit(code)
 
