@@ -46,13 +46,25 @@ def lemma(word: str) -> str:
     return _lemma_table().get(low, low)
 
 
+_REGULAR_ENDINGS = ("s", "ed", "ing")
+
+
 def inflections(word: str) -> set[str]:
-    """All forms of ``word`` (itself included) that the lookup table lemmatises to it."""
+    """All forms of ``word`` (itself included) that the lookup table lemmatises to it.
+
+    A word written in an inflected form is folded to its lemma only for regular
+    verb and noun endings ("cures", "guaranteed"). The table also maps degrees
+    and unrelated homographs to a lemma ("best" -> "well", "most" -> "much",
+    "safest" -> "safe", "number" -> "numb"); folding those would make "the best"
+    match "the well" and "number one" match "numb one".
+    """
     low = word.lower()
     base = lemma(low)
-    forms = {low, base}
-    forms.update(_forms().get(base, ()))
+    forms = {low}
     forms.update(_forms().get(low, ()))
+    if base == low or low.endswith(_REGULAR_ENDINGS):
+        forms.add(base)
+        forms.update(_forms().get(base, ()))
     return forms
 
 

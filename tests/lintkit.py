@@ -58,9 +58,10 @@ def rule_yaml(
     good: list[str] | None = None,
     n: int = 1,
     extra: str = "",
+    match: str = "lower",
 ) -> str:
     if kind == "phrase":
-        body = f"    match: lower\n    terms: {json.dumps(terms or [], ensure_ascii=False)}\n"
+        body = f"    match: {match}\n    terms: {json.dumps(terms or [], ensure_ascii=False)}\n"
     elif kind == "regex":
         body = f"    regex: {json.dumps(regex)}\n"
     else:
