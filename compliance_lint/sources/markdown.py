@@ -26,43 +26,31 @@ PROSE_FIELDS = ("title", "description", "summary", "excerpt", "subtitle")
 # raise the limit, and lint any line the parse did not cover as plain text.
 MAX_NESTING = 200
 
-_MD: MarkdownIt | None = None
+_MD: dict[bool, MarkdownIt] = {}
 
 
-def _parser() -> MarkdownIt:
-    global _MD
-    if _MD is None:
+def _parser(indented_code: bool = True) -> MarkdownIt:
+    md = _MD.get(indented_code)
+    if md is None:
         md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
         md.enable(["table", "strikethrough"])
+        if not indented_code:
+            md.disable("code")  # MDX: indented prose inside components is prose
         md.use(front_matter_plugin)
-        _MD = md
-    return _MD
+        _MD[indented_code] = md
+    return md
 
 
-_MDX_LINE = re.compile(r"^(?:import|export)\s.*$", re.MULTILINE)
-_MDX_COMMENT = re.compile(r"\{/\*(.*?)\*/\}", re.DOTALL)
-_MDX_JSX = re.compile(r"</?[A-Z][\w.]*(?:\s[^<>]*)?/?>")
-_MDX_EXPR = re.compile(r"\{[^{}\n]*\}")
+def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> SourceDocument:
+    if mdx:
+        # JSX, expressions and ESM blanked to spaces (same offsets), then parsed as Markdown.
+        from compliance_lint.sources.mdx import parse_mdx
 
-
-def _blank(m: re.Match[str]) -> str:
-    return re.sub(r"[^\r\n]", " ", m.group(0))
-
-
-def parse_markdown(text: str, mdx: bool = False) -> SourceDocument:
+        return parse_mdx(text)
     directives: list[Directive] = []
     work = text
-    if mdx:
-        for m in _MDX_COMMENT.finditer(text):
-            d = parse_directive(m.group(1), m.start(), m.end())
-            if d:
-                directives.append(d)
-        work = _MDX_COMMENT.sub(_blank, work)
-        work = _MDX_LINE.sub(_blank, work)
-        work = _MDX_JSX.sub(_blank, work)
-        work = _MDX_EXPR.sub(_blank, work)
     lines = LineIndex(text)
-    tokens = _parser().parse(work)
+    tokens = _parser(indented_code).parse(work)
     blocks: list[Block] = []
     front: dict[str, Any] = {}
     heading = ""
