@@ -122,7 +122,12 @@ def _walk(root: str, exts: tuple[str, ...], config: Config, notices: list[str]) 
             dirnames[:] = []
             continue
         seen_dirs.add(ident)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not config.excluded(os.path.join(dirpath, d)))
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if d not in SKIP_DIRS
+            and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))  # any virtual environment (.ci-venv, env, ...)
+            and not config.excluded(os.path.join(dirpath, d))
+        )
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             if Path(name).suffix.lower() not in exts:

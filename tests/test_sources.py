@@ -209,3 +209,14 @@ def test_lang_option_rejects_other_values(project: Path) -> None:
     result = run(["check", "--lang", "fr", "a.md"])
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
+
+
+def test_folder_walk_skips_vcs_dependencies_and_virtual_environments(project: Path) -> None:
+    for folder in (".git", "node_modules/pkg", ".venv/lib", "venv", ".ci-venv/lib", "my-env/lib/site-packages"):
+        (project / "site" / folder).mkdir(parents=True, exist_ok=True)
+        (project / "site" / folder / "README.md").write_text("A cure.\n", encoding="utf-8")
+    (project / "site" / "my-env" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    (project / "site" / ".ci-venv" / "pyvenv.cfg").write_text("home = /usr/bin\n", encoding="utf-8")
+    (project / "site" / "page.md").write_text("A cure.\n", encoding="utf-8")
+    _, report, _ = run_json(["site"])
+    assert [Path(f["path"]).as_posix() for f in report["findings"]] == ["site/page.md"]
