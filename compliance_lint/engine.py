@@ -52,6 +52,55 @@ class Linter:
     lang: str = "auto"
     env: Environment = field(default_factory=Environment)
     _compiled: dict[str, list[CompiledKind]] = field(default_factory=dict)
+    # Skip the NLP pipeline for blocks no rule can fire on (prefilter.py).
+    # None: on, unless the environment says COMPLIANCE_LINT_PREFILTER=0.
+    prefilter: bool | None = None
+    _prefilters: dict[str, Any] = field(default_factory=dict)
+    _rules_key: str | None = None
+
+    def prefilter_on(self) -> bool:
+        if self.prefilter is None:
+            import os
+
+            self.prefilter = os.environ.get("COMPLIANCE_LINT_PREFILTER", "1") not in ("0", "false", "off", "no")
+        return self.prefilter
+
+    def rules_key(self) -> str:
+        """A digest of everything in this rule set that can change findings."""
+        if self._rules_key is None:
+            from dataclasses import asdict
+
+            from compliance_lint.cache import digest, environment_key
+
+            self._rules_key = digest(environment_key(), self.lang, [asdict(r) for r in self.rules], _kb_stamp())[:40]
+        return self._rules_key
+
+    def prefilter_for(self, lang: str) -> Any:
+        """The trigger scanner for ``lang``: from the user cache, else built from the compiled kinds."""
+        if lang not in self._prefilters:
+            from compliance_lint import cache
+            from compliance_lint.prefilter import Plan, Prefilter, build_plan
+
+            key = cache.digest(self.rules_key(), "plan", lang)[:40]
+            plan = None
+            data = cache.get_json("plans", key)
+            if data is not None:
+                try:
+                    plan = Plan.from_json(data)
+                except (KeyError, TypeError, ValueError, IndexError):
+                    cache.warn(f"ignoring unreadable cache entry for plan {key[:12]}")
+            if plan is None:
+                plan = build_plan(self.compiled(lang), lang, get_nlp(lang))
+                cache.put_json("plans", key, plan.to_json())
+            self._prefilters[lang] = Prefilter(plan)
+        return self._prefilters[lang]
+
+    def selection(self, doc: SourceDocument, langs: list[str]) -> list[bool] | None:
+        """Which blocks need the NLP pipeline; None = all (prefilter off)."""
+        if not self.prefilter_on():
+            return None
+        return [self.prefilter_for(lg).needs(b.text, b.kind) for b, lg in zip(doc.blocks, langs, strict=True)]
+
 
     def compiled(self, lang: str) -> list[CompiledKind]:
         if lang not in self._compiled:
@@ -71,22 +120,30 @@ class Linter:
         context = context or Context()
         langs = self.block_langs(doc)
         state = DocumentState(context=context, blocks=doc.blocks, langs=langs)
-        spacy_docs: dict[int, Any] = {}
+        selected = self.selection(doc, langs)
+        spacy_docs: dict[int, Any] = _LazyDocs(doc.blocks, langs)
         for lang in sorted(set(langs)):
-            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            idx = [i for i, lg in enumerate(langs) if lg == lang and (selected is None or selected[i])]
+            if not idx:
+                continue
             nlp = get_nlp(lang)
             for i, sdoc in zip(idx, nlp.pipe(_chunks(doc.blocks[i].text for i in idx), batch_size=64)):
                 spacy_docs[i] = sdoc
         state.memory["docs"] = spacy_docs
         hits: list[Hit] = []
         for i, block in enumerate(doc.blocks):
+            if selected is not None and not selected[i]:
+                continue
             lang = langs[i]
             scan = BlockScan(i, block, spacy_docs[i], lang, state)
             for compiled in self.compiled(lang):
                 hits.extend(compiled.find(scan))
-        for lang in sorted(set(langs)) or ["en"]:
-            for compiled in self.compiled(lang):
-                hits.extend(compiled.finish(state, hits))
+        # Document-level hooks: skipped only when no block holds any trigger and
+        # every kind with a finish() hook declared triggers (none can fire).
+        if selected is None or any(selected) or any(self.prefilter_for(lg).plan.finish_untriggered for lg in set(langs) or {"en"}):
+            for lang in sorted(set(langs)) or ["en"]:
+                for compiled in self.compiled(lang):
+                    hits.extend(compiled.finish(state, hits))
         findings = self._findings(doc, state, hits, rule_changes or {})
         apply_suppressions(doc, findings)
         findings.sort(key=Finding.sort_key)
@@ -153,6 +210,39 @@ class Linter:
                 )
             )
         return out
+
+
+class _LazyDocs(dict):
+    """Block index -> spaCy Doc; a block the prefilter skipped is tokenized on first access."""
+
+    def __init__(self, blocks: list[Any], langs: list[str]) -> None:
+        super().__init__()
+        self._blocks = blocks
+        self._langs = langs
+
+    def __missing__(self, index: int) -> Any:
+        if not isinstance(index, int) or not 0 <= index < len(self._blocks):
+            raise KeyError(index)
+        sdoc = get_nlp(self._langs[index])(self._blocks[index].text)
+        self[index] = sdoc
+        return sdoc
+
+    def get(self, index: Any, default: Any = None) -> Any:
+        try:
+            return self[index]
+        except KeyError:
+            return default
+
+
+def _kb_stamp() -> list[Any]:
+    """Sizes and mtimes of the knowledge-base files the semantic kinds read."""
+    try:
+        from compliance_lint.packs import kb_dir
+
+        root = kb_dir()
+        return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.glob("*")) if p.is_file()]
+    except Exception:
+        return []
 
 
 def _latin_rule_in_zh(rule: Rule, lang: str) -> bool:

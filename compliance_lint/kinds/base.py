@@ -56,13 +56,33 @@ class DocumentState:
     memory: dict[str, Any] = field(default_factory=dict)
 
 
+class TokenTrigger(str):
+    """A trigger matched as whole spaCy tokens (at possible token edges), not as a substring.
+
+    For kinds that match with a PhraseMatcher or Matcher; see ``prefilter.py``.
+    """
+
+    __slots__ = ()
+
+
 class CompiledKind:
     """All rules of one kind for one language, ready to match."""
 
     document_level: ClassVar[bool] = False
+    # Block kinds ("heading", ...) this kind must see even without a trigger,
+    # e.g. because a heading resets the subject carried across sentences.
+    always_blocks: ClassVar[frozenset[str]] = frozenset()
 
     def triggers(self) -> list[str] | None:
-        """Literal strings without which no rule here can fire; None = always run."""
+        """Literals without which no rule here can fire in a block; None = always run.
+
+        The prefilter (``prefilter.py``) runs the NLP pipeline and ``find`` only
+        on blocks where some trigger occurs. A plain ``str`` must occur as a
+        substring of ``block.text.lower()``; a ``TokenTrigger`` as whole tokens.
+        ``find`` may rely on state from earlier blocks only if those blocks hold
+        a trigger too (or are of a kind in ``always_blocks``); a skipped block's
+        Doc is still built on demand through ``state.memory["docs"]``.
+        """
         return None
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:

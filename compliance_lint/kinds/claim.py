@@ -73,7 +73,9 @@ class CompiledClaims(CompiledKind):
             self.items.append((r, rx, condition_filter(r.spec["conditions"], kb), words))
 
     def triggers(self) -> list[str] | None:
-        return None  # needs condition mentions, which the entity pre-scan provides
+        from compliance_lint.prefilter import entity_triggers
+
+        return entity_triggers()  # find() needs a condition mention in the block
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         conds = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "CONDITION"]

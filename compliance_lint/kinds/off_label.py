@@ -57,6 +57,11 @@ class CompiledOffLabel(CompiledKind):
         self.rules = rules
         self.lang = lang
 
+    def triggers(self) -> list[str] | None:
+        from compliance_lint.prefilter import entity_triggers
+
+        return entity_triggers()  # find() needs a condition mention in the block
+
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         kb = semantic.kb()
         ms = semantic.mentions(scan.state, scan.index)

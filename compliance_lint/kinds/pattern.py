@@ -66,6 +66,20 @@ class CompiledPatterns(CompiledKind):
         self.needs_lemma = any(uses_lemma(r.spec["patterns"]) for r in rules)
         for rule in rules:
             self.matcher.add(rule.id, rule.spec["patterns"], greedy="LONGEST")
+        self.lang = lang
+
+    def triggers(self) -> list[str] | None:
+        from compliance_lint.prefilter import pattern_triggers
+
+        out: list[str] = []
+        for rule in self.rules.values():
+            for pattern in rule.spec["patterns"]:
+                trig = pattern_triggers(pattern, self.lang)
+                if trig is None:
+                    return None
+                out.extend(trig)
+        return out
+
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         doc = scan.doc

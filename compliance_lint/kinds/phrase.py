@@ -110,7 +110,9 @@ class CompiledPhrases(CompiledKind):
                 self.matcher.add(rule.id, [nlp.make_doc(v) for v in variants])
 
     def triggers(self) -> list[str] | None:
-        return sorted(self.literals)
+        from compliance_lint.kinds.base import TokenTrigger
+
+        return [TokenTrigger(v) for v in sorted(self.literals)]
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         doc = scan.doc

@@ -80,6 +80,18 @@ class CompiledRegex(CompiledKind):
             for r in rules
         ]
 
+    def triggers(self) -> list[str] | None:
+        from compliance_lint.prefilter import regex_literals
+
+        out: list[str] = []
+        for rule, *_ in self.items:
+            lits = regex_literals(rule.spec["regex"], rule.spec["ignorecase"])
+            if lits is None:
+                return None
+            out.extend(lits)
+        return out
+
+
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         block_items = [it for it in self.items if it[0].spec.get("scope") == "block"]
         if block_items:

@@ -54,6 +54,20 @@ class CompiledRequired(CompiledKind):
         self.trigger_rx = {r.id: semantic.word_regex(tuple(r.spec["triggers"]), True) for r in rules}
         self.statements = {r.id: [squash(s) for s in r.spec["statements"]] for r in rules}
 
+    def triggers(self) -> list[str] | None:
+        """finish() fires only on a trigger phrase or a trigger entity somewhere in the text."""
+        from compliance_lint.prefilter import entity_triggers, word_triggers
+
+        out: list[str] = []
+        for rule in self.rules:
+            out.extend(word_triggers(rule.spec["triggers"]))
+            if rule.spec["trigger_entities"]:
+                ents = entity_triggers()
+                if ents is None:
+                    return None
+                out.extend(ents)
+        return out
+
     def finish(self, state: DocumentState, hits: list[Hit]) -> Iterable[Hit]:
         done = state.memory.setdefault("required_done", set())
         whole = squash(" ".join(b.text for b in state.blocks))

@@ -67,6 +67,11 @@ class CompiledRx(CompiledKind):
             for r in rules
         }
 
+    def triggers(self) -> list[str] | None:
+        from compliance_lint.prefilter import entity_triggers
+
+        return entity_triggers()  # find() needs a mention in the block
+
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         kb = semantic.kb()
         ms = [m for m in semantic.mentions(scan.state, scan.index) if m.label in ("SUBSTANCE", "DESCRIPTOR", "CLASS")]

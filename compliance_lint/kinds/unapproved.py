@@ -70,6 +70,11 @@ class CompiledUnapproved(CompiledKind):
             return bool(s and str(s.wada.get("status")) in rule.spec["statuses"])
         return not kb.is_approved(sid, rule.spec["jurisdiction"])
 
+    def triggers(self) -> list[str] | None:
+        from compliance_lint.prefilter import entity_triggers
+
+        return entity_triggers()  # find() needs a substance mention in the block
+
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         ms = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "SUBSTANCE"]
         if not ms:

@@ -1,0 +1,209 @@
+"""The user cache: prefilter plans, loaded rule packs, per-file results.
+
+Where: ``COMPLIANCE_LINT_CACHE_DIR`` if set, else the user cache directory
+(platformdirs ``user_cache_dir("compliance-lint")``, or ``$XDG_CACHE_HOME`` /
+``~/.cache``). Never a folder inside the repository being linted: a cache
+that arrived with a checkout is never read.
+
+- ``plans/``: prefilter plans (JSON: trigger literals and flags), so that a
+  run whose files hold no trigger never imports spaCy.
+- ``packs/``: the loaded rule registry (pickle, only ever read from the user
+  cache directory, keyed by the pack files' paths, sizes, mtimes and hashes).
+- ``results/``: findings per file (JSON), keyed by the file's content hash, the
+  rule set, the config/context that applies to it and the tool's code.
+
+Every key includes the tool version, a fingerprint of the tool's own source
+files, the Python version and the spaCy version, so upgrading anything starts
+afresh. Entries are written atomically; an unreadable or corrupt entry is
+ignored with a warning and rebuilt, never a failure. ``compliance-lint clean``
+removes the whole directory; ``check --no-cache`` neither reads nor writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from compliance_lint import __version__
+
+APP = "compliance-lint"
+_warned: set[str] = set()
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("COMPLIANCE_LINT_CACHE_DIR")
+    if env:
+        return Path(env)
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir(APP, appauthor=False))
+    except ImportError:
+        pass
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / APP
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / APP / "Cache"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / APP
+
+
+def enabled() -> bool:
+    return os.environ.get("COMPLIANCE_LINT_NO_CACHE", "") in ("", "0")
+
+
+def _dist_version(name: str) -> str:
+    try:
+        from importlib.metadata import version
+
+        return version(name)
+    except Exception:
+        return "?"
+
+
+@lru_cache(maxsize=1)
+def environment_key() -> str:
+    """Tool version + source fingerprint + Python + spaCy + lookups versions."""
+    h = hashlib.sha256()
+    h.update(f"{__version__}|{sys.version}|{_dist_version('spacy')}|{_dist_version('spacy-lookups-data')}".encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(root)}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:20]
+
+
+def digest(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, bytes):
+            h.update(part)
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _path(namespace: str, key: str, suffix: str) -> Path:
+    return cache_dir() / namespace / key[:2] / f"{key}{suffix}"
+
+
+def warn(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        print(f"compliance-lint: warning: {message}", file=sys.stderr)
+
+
+def get_json(namespace: str, key: str) -> Any:
+    if not enabled():
+        return None
+    path = _path(namespace, key, ".json")
+    try:
+        with open(path, "rb") as fh:
+            return json.loads(fh.read().decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        warn(f"ignoring unreadable cache entry {path} ({exc.__class__.__name__})")
+        return None
+
+
+def put_json(namespace: str, key: str, value: Any) -> None:
+    if not enabled():
+        return
+    put_bytes(namespace, key, ".json", json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def put_bytes(namespace: str, key: str, suffix: str, data: bytes) -> None:
+    path = _path(namespace, key, suffix)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        from compliance_lint.safewrite import atomic_write_bytes
+
+        atomic_write_bytes(str(path), data)
+    except OSError as exc:
+        warn(f"cannot write the cache in {cache_dir()} ({exc.strerror or exc}); continuing without it")
+
+
+def get_pickle(namespace: str, key: str) -> Any:
+    """Unpickle only from the user cache directory, never from a checkout."""
+    if not enabled():
+        return None
+    path = _path(namespace, key, ".pickle")
+    try:
+        import pickle
+
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # corrupt, truncated, or from an incompatible version
+        warn(f"ignoring unreadable cache entry {path} ({exc.__class__.__name__})")
+        return None
+
+
+def put_pickle(namespace: str, key: str, value: Any) -> None:
+    if not enabled():
+        return
+    import pickle
+
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    put_bytes(namespace, key, ".pickle", data)
+
+
+def clean() -> tuple[Path, bool]:
+    """Remove the cache directory; returns (path, whether anything was removed)."""
+    root = cache_dir()
+    if not root.exists():
+        return root, False
+    shutil.rmtree(root)
+    return root, True
+
+
+# --- per-file results -----------------------------------------------------------
+
+
+def finding_to_json(f: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(f)
+
+
+def finding_from_json(data: dict[str, Any]) -> Any:
+    from compliance_lint.models import Finding
+
+    return Finding(**data)
+
+
+def result_key(content: bytes, rules_key: str, context_key: str, display: str) -> str:
+    return digest(environment_key(), hashlib.sha256(content).hexdigest(), rules_key, context_key, display)[:40]
+
+
+def get_result(key: str) -> list[Any] | None:
+    data = get_json("results", key)
+    if data is None:
+        return None
+    try:
+        if not isinstance(data, dict) or data.get("v") != 1:
+            raise ValueError("format")
+        return [finding_from_json(f) for f in data["findings"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        warn(f"ignoring unreadable cache entry for results {key[:12]} ({exc.__class__.__name__})")
+        return None
+
+
+def put_result(key: str, findings: list[Any]) -> None:
+    put_json("results", key, {"v": 1, "findings": [finding_to_json(f) for f in findings]})
