@@ -60,7 +60,7 @@ def select_pack_ids(registry: PackRegistry, requested: list[str], config: Config
 def build_linter(registry: PackRegistry, pack_ids: list[str], config: Config, lang: str = "auto") -> Linter:
     rules = registry.rules(pack_ids)
     known = {r.id for r in registry.all_rules()} | set(registry.packs)
-    for key, level in config.rules.items():
+    for key in config.rules:
         base = key.split("/", 1)[0]
         if key not in known and base not in registry.packs:
             raise ConfigError(f"{config.path}: rules: unknown rule or pack {key!r}")
