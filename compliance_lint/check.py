@@ -101,7 +101,10 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
     if output:
         from compliance_lint.safewrite import atomic_write_text
 
-        atomic_write_text(output, text)
+        try:
+            atomic_write_text(output, text)
+        except OSError as exc:
+            raise ConfigError(f"--output {output}: cannot write ({exc.strerror or exc})") from None
     else:
         # color=True: click would otherwise strip forced colour (FORCE_COLOR) when stdout is not a terminal
         click.echo(text, nl=False, color=True if report.color else None)

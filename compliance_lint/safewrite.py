@@ -7,16 +7,30 @@ never a half-written mix.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 
 def atomic_write_bytes(path: str, data: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    mode = None
+    # A symlink is followed (the link stays a link); a device or FIFO (/dev/stdout,
+    # /dev/null, a named pipe) is written in place: renaming over it would replace
+    # the node itself.
     try:
-        mode = os.stat(path).st_mode & 0o7777
+        st = os.stat(path)
     except OSError:
-        pass
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path) or "."
+    if st is not None:
+        mode = st.st_mode & 0o7777
+    else:  # a new file gets the usual permissions, not mkstemp's 0600
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=".compliance-lint-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:

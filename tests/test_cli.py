@@ -663,3 +663,43 @@ def test_example_drafts_real_subprocess(tmp_path: Path, monkeypatch: pytest.Monk
     # same input, same findings: the in-process run agrees exactly
     _, in_process, _ = run_json(["examples"])
     assert report["findings"] == in_process["findings"]
+
+
+def test_output_into_missing_folder_is_exit_2(project: Path) -> None:
+    write(project / "a.md", "A cure.\n")
+    result = run(["check", "--output", "no/such/dir/report.json", "a.md"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "no/such/dir/report.json" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX device files")
+def test_output_to_a_device_writes_through_it(project: Path) -> None:
+    """``--output /dev/null`` must not replace the device node (a rename would, as root)."""
+    import stat
+
+    write(project / "a.md", "A cure.\n")
+    result = run(["check", "--output", os.devnull, "a.md"])
+    assert result.exit_code == 1
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_output_through_a_symlink_keeps_the_link(project: Path) -> None:
+    write(project / "a.md", "A cure.\n")
+    (project / "reports").mkdir()
+    os.symlink("reports/real.json", project / "link.json")
+    result = run(["check", "--format", "json", "--output", "link.json", "a.md"])
+    assert result.exit_code == 1
+    assert (project / "link.json").is_symlink()
+    assert json.loads((project / "reports" / "real.json").read_text(encoding="utf-8"))["findings"]
+
+
+def test_output_new_file_permissions_follow_umask(project: Path) -> None:
+    write(project / "a.md", "A cure.\n")
+    old = os.umask(0o022)
+    try:
+        run(["check", "--output", "report.txt", "a.md"])
+    finally:
+        os.umask(old)
+    assert (project / "report.txt").stat().st_mode & 0o777 == 0o644
