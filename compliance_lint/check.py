@@ -60,6 +60,9 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         raise ConfigError(f"--format {fmt}: not available in this build")
     linter = build_linter(registry, pack_ids, config, lang or config.lang or "auto")
     files, errors, notices = expand_paths(paths, config)
+    from compliance_lint.parallel import FileRunner
+
+    runner = FileRunner(linter, config, files, jobs=jobs)  # worker pool + per-file result cache
     results = []
     stdin_data = None
     from compliance_lint.progress import track
@@ -72,7 +75,7 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
 
             results.append(lint_file(linter, config, "-", True, display=name, stdin_bytes=stdin_data, fmt=format_for(name) if stdin_filename else "text"))
         else:
-            results.append(lint_file(linter, config, path, named))
+            results.append(runner.lint_file(linter, config, path, named))
     results, diff_text = _adopt(results, linter, config, notices, fix=fix or diff, unsafe_fixes=unsafe_fixes, diff=diff,
                                 baseline=baseline, write_baseline=write_baseline,
                                 stdin_name=(stdin_filename or "<stdin>") if stdin_data is not None else None)

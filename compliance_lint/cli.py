@@ -53,6 +53,8 @@ def cli() -> None:
 @click.option("--stdin-filename", default=None, help="Name shown for text read from stdin (-).")
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
 @click.option("--context", "context_items", multiple=True, metavar="KEY=VALUE", help="Document context, e.g. product=supplement.")
+@click.option("--no-cache", is_flag=True, expose_value=False, callback=lambda _c, _p, v: _no_cache(v),
+              help="Neither read nor write the cache (results, rule plans); see `compliance-lint clean`.")
 @click.option("--fix", is_flag=True, help="Apply rules' safe fixes to the files (not Word files; never suppressed findings).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes marked unsafe.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
@@ -163,6 +165,20 @@ def eval_cmd(paths: tuple[str, ...], packs: tuple[str, ...], fmt: str, config_pa
 
     config = _config(config_path)
     sys.exit(run_eval(list(paths) or ["corpora"], list(packs), config, fmt=fmt, show_errors=show_errors, min_f1=min_f1))
+
+
+@cli.command()
+def clean() -> None:
+    """Remove the cache directory (per-file results, rule plans)."""
+    from compliance_lint.cache import clean as clean_cache
+
+    path, removed = clean_cache()
+    click.echo(f"removed {path}" if removed else f"nothing to remove ({path} does not exist)")
+
+
+def _no_cache(value: bool) -> None:
+    if value:
+        os.environ["COMPLIANCE_LINT_NO_CACHE"] = "1"
 
 
 def main() -> None:

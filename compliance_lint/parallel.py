@@ -1,0 +1,163 @@
+"""Lint many files: per-file result cache, a process pool, results in input order.
+
+``FileRunner(linter, config, files, jobs).lint_file`` is called like
+``runner.lint_file`` for each file in order. With more than one file and more
+than one job, a pool of worker processes (fork where available, so each worker
+starts from the parent's loaded rules) lints the files ahead; each worker
+builds its spaCy pipeline and matchers once, on first need, and sends back
+only findings (plain data). The parent hands results out in input order.
+Workers ignore SIGINT: Ctrl-C reaches the parent only, which stops the pool;
+the CLI turns it into exit status 130 without a traceback.
+
+Results come from the cache (``cache.py``) when the file's bytes, the rule
+set, the config/context that applies to it and the tool are unchanged. Parsed
+documents are not sent between processes: ``FileResult.document`` is then a
+``LazyDocument`` that parses the file again only if a reporter or ``--fix``
+asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import asdict
+from typing import Any, Iterator
+
+from compliance_lint import cache
+from compliance_lint.errors import SourceError
+from compliance_lint.runner import FileResult, lint_file, read_input
+
+# Files per pool task: small enough to balance two workers, large enough that
+# the parent is not woken for every file.
+CHUNK = 4
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+class LazyDocument:
+    """Stands in for a parsed document; parses the file on first attribute access."""
+
+    def __init__(self, path: str, fmt: str | None = None) -> None:
+        self._path = path
+        self._fmt = fmt
+        self._doc: Any = None
+
+    def _load(self) -> Any:
+        if self._doc is None:
+            from compliance_lint.sources import load_document
+
+            self._doc = load_document(self._path, read_input(self._path), self._fmt)
+        return self._doc
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._load(), name)
+
+
+def context_key(config: Any, path: str) -> str:
+    return cache.digest(asdict(config.context), config.rule_changes_for(path), config.path)[:40]
+
+
+def lint_one(linter: Any, config: Any, path: str, named: bool, use_cache: bool) -> FileResult:
+    """``runner.lint_file`` with the per-file result cache in front."""
+    if not use_cache:
+        return lint_file(linter, config, path, named)
+    try:
+        data = read_input(path)
+    except SourceError:
+        return lint_file(linter, config, path, named)
+    key = cache.result_key(data, linter.rules_key(), context_key(config, path), path)
+    found = cache.get_result(key)
+    if found is not None:
+        return FileResult(path, findings=found, document=LazyDocument(path))
+    result = lint_file(linter, config, path, named, stdin_bytes=data)
+    if result.error is None and result.notice is None:
+        cache.put_result(key, result.findings)
+    return result
+
+
+# --- the pool ----------------------------------------------------------------------
+
+_WORK: dict[str, Any] = {}
+
+
+def _init_worker(state: dict[str, Any] | None = None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if state is not None:  # spawn: rebuild the linter from its rules
+        from compliance_lint.engine import Linter
+
+        _WORK.update(state)
+        _WORK["linter"] = Linter(state.pop("rules"), lang=state.pop("lang"), prefilter=state.pop("prefilter"))
+
+
+def _work(index: int) -> tuple[int, FileResult]:
+    path, named = _WORK["files"][index]
+    result = lint_one(_WORK["linter"], _WORK["config"], path, named, _WORK["use_cache"])
+    result.document = None  # the parent re-reads it if anything needs it
+    return index, result
+
+
+class FileRunner:
+    """Lints ``files`` (a list of (path, named)) with a pool and the cache; hands results out in order."""
+
+    def __init__(self, linter: Any, config: Any, files: list[tuple[str, bool]], jobs: int | None = None,
+                 use_cache: bool | None = None) -> None:
+        self.linter = linter
+        self.config = config
+        self.files = files
+        self.use_cache = cache.enabled() if use_cache is None else use_cache
+        real = [f for f in files if f[0] != "-"]
+        want = default_jobs() if not jobs else jobs
+        self.jobs = max(1, min(want, len(real)))
+        self._results: Iterator[tuple[int, FileResult]] | None = None
+        self._pool: Any = None
+        self._index = {i: f for i, f in enumerate(files)}
+
+    def lint_file(self, linter: Any, config: Any, path: str, named: bool, display: str | None = None,
+                  stdin_bytes: bytes | None = None, fmt: str | None = None) -> FileResult:
+        """Same call as ``runner.lint_file``; files must be asked for in the order given."""
+        if path == "-" or display is not None or stdin_bytes is not None or fmt is not None or self.jobs <= 1:
+            if path == "-" or display is not None or stdin_bytes is not None or fmt is not None:
+                return lint_file(linter, config, path, named, display=display, stdin_bytes=stdin_bytes, fmt=fmt)
+            return lint_one(linter, config, path, named, self.use_cache)
+        if self._results is None:
+            self._results = self._start()
+        for index, result in self._results:
+            if self.files[index][0] == path:
+                if result.error is None and result.notice is None:
+                    result.document = LazyDocument(path)
+                return result
+        # Not one the pool was given (should not happen): lint it here.
+        return lint_one(linter, config, path, named, self.use_cache)
+
+    def _start(self) -> Iterator[tuple[int, FileResult]]:
+        import multiprocessing as mp
+
+        indices = [i for i, (p, _n) in enumerate(self.files) if p != "-"]
+        state = {"files": self.files, "config": self.config, "use_cache": self.use_cache}
+        if "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            _WORK.clear()
+            _WORK.update(state, linter=self.linter)
+            pool = ctx.Pool(self.jobs, initializer=_init_worker)
+        else:  # pragma: no cover - Windows, and macOS where fork is unsafe
+            ctx = mp.get_context("spawn")
+            state.update(rules=self.linter.rules, lang=self.linter.lang, prefilter=self.linter.prefilter)
+            pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(state,))
+        self._pool = pool
+        try:
+            yield from pool.imap(_work, indices, chunksize=CHUNK if len(indices) > 8 * self.jobs else 1)
+        except BaseException:
+            pool.terminate()
+            raise
+        else:
+            pool.close()
+        finally:
+            pool.join()
+            self._pool = None
