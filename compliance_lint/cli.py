@@ -188,6 +188,7 @@ def main() -> None:
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
+        os.environ["COMPLIANCE_LINT_DEBUG"] = "1"
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -209,6 +210,10 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         _flush_exit(code)
+    except Exception as exc:  # never a traceback for the user; --debug shows one
+        if debug:
+            raise
+        _die(f"internal error ({type(exc).__name__}: {exc}); please report it, --debug shows a traceback")
     _flush_exit(0)
 
 

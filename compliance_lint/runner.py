@@ -13,7 +13,7 @@ from pathlib import Path
 
 from compliance_lint.config import Config
 from compliance_lint.engine import Linter
-from compliance_lint.errors import ConfigError, SourceError
+from compliance_lint.errors import ConfigError, LintError, SourceError
 from compliance_lint.models import Context, Finding, InputError
 from compliance_lint.packs import PackRegistry, default_pack_ids
 from compliance_lint.sources import EXTENSIONS, BinaryFileError, SourceDocument, load_document
@@ -182,8 +182,17 @@ def lint_file(linter: Linter, config: Config, path: str, named: bool, display: s
         return FileResult(shown, notice=f"{shown}: {exc.problem}")
     except SourceError as exc:
         return FileResult(shown, error=InputError(shown, exc.problem))
+    except RecursionError:
+        return FileResult(shown, error=InputError(shown, "input nested too deeply to parse"))
     context = document_context(config, doc)
-    findings = linter.lint(doc, context, config.rule_changes_for(path) if path != "-" else {})
+    try:
+        findings = linter.lint(doc, context, config.rule_changes_for(path) if path != "-" else {})
+    except (LintError, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug must not hide the other files' findings
+        if os.environ.get("COMPLIANCE_LINT_DEBUG"):
+            raise
+        return FileResult(shown, error=InputError(shown, f"internal error while linting ({type(exc).__name__}: {exc}); please report it, --debug shows a traceback"))
     if context.markets is not None:
         findings = [f for f in findings if f.pack in context.markets]
     return FileResult(shown, findings=findings, document=doc)
