@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from dataclasses import asdict
-from typing import Any, Iterator
+from typing import Any
 
 from compliance_lint import cache
 from compliance_lint.errors import SourceError
