@@ -39,6 +39,8 @@ class Config:
     fail_on: str | None = None
     lang: str | None = None
     extensions: list[str] | None = None
+    # (rule id / pack / pack/category, line, field) of every rule reference, checked against the packs
+    rule_refs: list[tuple[str, int, str]] = field(default_factory=list)
 
     def relpath(self, path: str) -> str:
         """``path`` relative to the config folder, with forward slashes (for globs)."""
@@ -118,6 +120,7 @@ def load_config(path: str | None = None, discover: bool = True) -> Config:
             raise fail("packs", "expected a list of pack ids")
         cfg.packs = list(packs)
     cfg.rules = _rule_levels(data.get("rules"), lambda p: fail("rules", p))
+    cfg.rule_refs = _refs(data.get("rules"), "rules")
     exclude = data.get("exclude") or []
     if not isinstance(exclude, list) or not all(isinstance(p, str) for p in exclude):
         raise fail("exclude", "expected a list of glob patterns")
@@ -127,6 +130,7 @@ def load_config(path: str | None = None, discover: bool = True) -> Config:
         raise fail("per_path", "expected a mapping glob -> {rule-id: off|error|warning|info}")
     for pattern, changes in per_path.items():
         cfg.per_path.append((pattern, _rule_levels(changes, lambda p, g=pattern: fail("per_path", f"{g}: {p}"))))
+        cfg.rule_refs += _refs(changes, f"per_path: {pattern}")
     rule_paths = data.get("rule_paths") or []
     if not isinstance(rule_paths, list) or not all(isinstance(p, str) for p in rule_paths):
         raise fail("rule_paths", "expected a list of folders")
@@ -149,6 +153,12 @@ def load_config(path: str | None = None, discover: bool = True) -> Config:
             raise fail("extensions", "expected a list like ['.md', '.html']")
         cfg.extensions = [e.lower() for e in exts]
     return cfg
+
+
+def _refs(raw: Any, field_name: str) -> list[tuple[str, int, str]]:
+    if not isinstance(raw, LocDict):
+        return []
+    return [(str(key), raw.line_of(key), field_name) for key in raw]
 
 
 def _rule_levels(raw: Any, fail: Any) -> dict[str, str]:

@@ -59,16 +59,20 @@ def select_pack_ids(registry: PackRegistry, requested: list[str], config: Config
 
 def build_linter(registry: PackRegistry, pack_ids: list[str], config: Config, lang: str = "auto") -> Linter:
     rules = registry.rules(pack_ids)
-    known = {r.id for r in registry.all_rules()} | set(registry.packs)
-    for key in config.rules:
+    known = {r.id for r in registry.all_rules()} | {a for r in registry.all_rules() for a in r.aliases} | set(registry.packs)
+    checked = {(key, where) for key, _, where in config.rule_refs}
+    refs = list(config.rule_refs) + [(key, 0, "rules") for key in config.rules if (key, "rules") not in checked]
+    for key, line, where in refs:
         base = key.split("/", 1)[0]
         if key not in known and base not in registry.packs:
-            raise ConfigError(f"{config.path}: rules: unknown rule or pack {key!r}")
+            at = f"{config.path}:{line}" if line else f"{config.path}"
+            raise ConfigError(f"{at}: {where}: unknown rule or pack {key!r}")
     from dataclasses import replace
 
     selected = []
     for rule in rules:
-        level = config.rules.get(rule.id) or config.rules.get(f"{rule.pack}/{rule.category}") or config.rules.get(rule.pack)
+        level = (config.rules.get(rule.id) or next((config.rules[a] for a in rule.aliases if a in config.rules), None)
+                 or config.rules.get(f"{rule.pack}/{rule.category}") or config.rules.get(rule.pack))
         if level == "off":
             continue
         if level:

@@ -139,12 +139,32 @@ def test_invalid_yaml_is_exit_2_with_line(project: Path) -> None:
     assert str(config) in result.stderr and "Traceback" not in result.stderr
 
 
-def test_unknown_rule_in_rules_is_exit_2(project: Path) -> None:
-    setup_project(project, config_extra="rules:\n  zta.nonexistent: off\n")
+def test_unknown_rule_in_rules_is_exit_2_with_line(project: Path) -> None:
+    config = setup_project(project, config_extra=f"rules:\n  {CURE}: off\n  zta.nonexistent: off\n")
     write(project / "a.md", DOC)
     result = run(["check", "a.md"])
     assert result.exit_code == 2
-    assert "zta.nonexistent" in result.stderr and "Traceback" not in result.stderr
+    assert f"{config}:5: rules: unknown rule or pack 'zta.nonexistent'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_rule_in_per_path_is_exit_2_with_line(project: Path) -> None:
+    config = setup_project(project, config_extra=f"per_path:\n  'legacy/**':\n    {CURE}: off\n    zta.typo: off\n")
+    write(project / "a.md", DOC)
+    result = run(["check", "a.md"])
+    assert result.exit_code == 2
+    assert f"{config}:6: per_path: legacy/**: unknown rule or pack 'zta.typo'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_rules_accept_a_renamed_rules_old_id(project: Path) -> None:
+    write_pack(project / "packs", "zal", [
+        rule_yaml("zal.cure-claim", terms=["cure"], bad=["A cure."], extra="    aliases: [zal.cure]\n"),
+    ])
+    write(project / ".compliance-lint.yaml", "rule_paths: [packs]\npacks: [zal]\nrules:\n  zal.cure: warning\n")
+    write(project / "a.md", "A cure.\n")
+    code, report, result = run_json(["a.md"])
+    assert [(f["rule"], f["severity"]) for f in report["findings"]] == [("zal.cure-claim", "warning")], result.stderr
 
 
 def test_unknown_pack_in_packs_is_exit_2(project: Path) -> None:
