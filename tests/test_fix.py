@@ -130,3 +130,19 @@ def test_fix_in_a_real_process(project: Path) -> None:
     proc = run_process(["check", "--fix", "post.md"], cwd=project)
     assert proc.returncode == 0, proc.stderr
     assert post.read_bytes() == "\ufeffA notable.\r\n".encode()
+
+
+def test_fix_many_files_with_worker_pool_and_cache(project: Path) -> None:
+    """Results from worker processes or the result cache carry no parsed document: --fix re-reads the file."""
+    names = [f"p{i}.md" for i in range(8)]
+    for i, name in enumerate(names):
+        (project / name).write_bytes(f"A miracle {i}.\r\n".encode())
+    first = run(["check", "--jobs", "2", *names])  # fills the result cache
+    assert first.exit_code == 1
+    result = run(["check", "--jobs", "2", "--fix", *names])
+    assert result.exit_code == 0, result.output
+    assert "fixed 8 findings in 8 files" in result.stderr
+    for i, name in enumerate(names):
+        assert (project / name).read_bytes() == f"A notable {i}.\r\n".encode()
+    html = run(["check", "--jobs", "2", "--format", "html", *names]).stdout
+    assert html.count("A notable") == 8
