@@ -16,7 +16,8 @@ research reporting are not promotion.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from compliance_lint import marks, semantic
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
@@ -25,6 +26,8 @@ from compliance_lint.schema import Checker
 
 JURISDICTIONS = ("US", "CN", "EU", "UK", "AU")
 _ANAPHOR = re.compile(r"\b(?:it|its|it's|this|these|they|them|the (?:medicine|drug|injection|jab|pen|shot|treatment))\b|它|该药|此药|这款|这种")
+# A condition followed by a denial that it is an approved use (减肥并不在它的适应症范围内).
+_ZH_NOT_APPROVED_AFTER = re.compile(r"[^，,。；;！!？?]{0,4}(?:并|也|都)?(?:不在|不属于|不是|并非|不包括|未获批|没有获批|未被批准|不用于)[^。；;！!？?]{0,12}(?:适应症|获批|批准|说明书|范围)")
 # Conditions that only qualify an approved population, not a new use.
 QUALIFIED_BY = {
     "hiv_lipodystrophy": {"visceral_fat", "fat_loss"},
@@ -62,10 +65,17 @@ class CompiledOffLabel(CompiledKind):
 
         return entity_triggers()  # find() needs a condition mention in the block
 
+    @property
+    def verb_rx(self) -> Any:
+        if not hasattr(self, "_verb_rx"):
+            self._verb_rx = semantic.word_regex(tuple(semantic.resolve_words(["@cure", "@treat", "@root_cause"])), True)
+        return self._verb_rx
+
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         kb = semantic.kb()
         ms = semantic.mentions(scan.state, scan.index)
-        conds = [m for m in ms if m.label == "CONDITION"]
+        conds = [m for m in ms if m.label == "CONDITION"] + _descriptor_conditions(kb, ms)
+        conds.sort(key=lambda m: m.start)
         if not conds:
             return
         low = scan.block.text.lower()
@@ -75,23 +85,45 @@ class CompiledOffLabel(CompiledKind):
             if not sconds:
                 continue
             stext = low[s0:s1]
-            if semantic.cue(stext, "research_cues") or semantic.cue(stext, "adverse_cues"):
+            # A population word (患者, "patients with") marks the condition next
+            # to it as who is treated, not what for: that condition is dropped,
+            # the rest of the sentence is still checked (诺和泰用于多囊卵巢综合征患者的减重).
+            pop_spans = _population_spans(stext)
+            if semantic.cue(stext, "research_cues") or semantic.cue(_blank(stext, pop_spans), "adverse_cues"):
+                continue
+            all_conds = sconds  # population conditions still qualify an approval (HIV lipodystrophy)
+            sconds = [c for c in sconds if not _is_population(stext, c.start - s0, c.end - s0, pop_spans)]
+            if not sconds:
                 continue
             subjects = [m for m in ms if m.label in ("SUBSTANCE", "CLASS") and s0 <= m.start < s1]
+            # "insulin resistance ... respond less to insulin": the hormone named
+            # inside a condition is not a drug being promoted
+            cond_texts = [c.text.lower() for c in sconds]
+            subjects = [m for m in subjects if not any(m.text.lower() in t and len(t) > len(m.text) for t in cond_texts)]
             inherited = False
             if not subjects and _ANAPHOR.search(stext):
                 # a subject carried over from earlier text only when this
                 # sentence points back to it ("it", "this medicine", "the jab")
                 subjects = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label in ("SUBSTANCE", "CLASS")]
                 inherited = True
+                # and only when it claims something of the condition ("it reverses
+                # insulin resistance"), not when "it" is the condition itself
+                # ("insulin resistance does not hurt, which is why it goes unnoticed")
+                if self.verb_rx is None or not self.verb_rx.search(stext):
+                    subjects = []
             if not subjects:
                 continue
             for rule in self.rules:
                 jur = rule.spec["jurisdiction"]
+                # Several products in one sentence ("诺和泰用于2型糖尿病，诺和盈获批用于
+                # 体重管理"): a condition approved for any of them is an approval fact.
+                approved_any = {c.id for c in all_conds for s in subjects if self._approved(kb, s, jur, c.id)}
                 for subj in subjects:
-                    approved_here = [c.id for c in sconds if self._approved(kb, subj, jur, c.id)]
+                    if not inherited and marks.negated(stext, subj.start - s0, subj.end - s0, self.lang):
+                        continue  # the subject must not be negated either ("not Ozempic", 别迷信生长肽)
+                    approved_here = [c.id for c in all_conds if self._approved(kb, subj, jur, c.id)]
                     for cond in sconds:
-                        if cond.id in approved_here:
+                        if cond.id in approved_here or cond.id in approved_any:
                             continue
                         if any(cond.id in QUALIFIED_BY.get(a, ()) for a in approved_here):
                             continue
@@ -100,6 +132,8 @@ class CompiledOffLabel(CompiledKind):
                         rel_c = cond.start - s0
                         if marks.negated(stext, rel_c, cond.end - s0, self.lang):
                             continue
+                        if self.lang == "zh" and _ZH_NOT_APPROVED_AFTER.match(stext, cond.end - s0):
+                            continue  # 单纯想减肥并不在它的适应症范围内
                         if inherited:
                             start, end = cond.start, cond.end
                         else:
@@ -117,6 +151,87 @@ class CompiledOffLabel(CompiledKind):
         if subj.label == "CLASS":
             return kb.class_approved_for(subj.id, jur, cond)
         return kb.approved_for(subj.id, jur, cond, subj.product)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _descriptor_conditions(kb: Any, ms: list[Any]) -> list[Any]:
+    """A product descriptor names a use too: 减肥针 / "weight loss jab" carries 减肥 / weight loss."""
+    from compliance_lint.entities import Mention
+
+    out = []
+    for m in ms:
+        if m.label != "DESCRIPTOR":
+            continue
+        text = m.text.lower()
+        best = None
+        for c in kb.conditions.values():
+            for name in [*c.en, *c.zh]:
+                i = text.find(name.lower()) if len(name) > 1 else -1
+                if i >= 0 and (best is None or len(name) > best[2] - best[1]):
+                    best = (c.id, i, i + len(name))
+        if best:
+            cid, a, b = best
+            out.append(Mention("CONDITION", cid, m.start + a, m.start + b, None, m.text[a:b]))
+    return out
+
+
+def _population_spans(stext: str) -> list[tuple[int, int]]:
+    rx = semantic.word_regex(tuple(semantic.lexicon_words("population_cues")), False)
+    return [(m.start(), m.end()) for m in rx.finditer(stext)] if rx else []
+
+
+def _blank(stext: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(stext)
+    for a, b in spans:
+        for i in range(a, b):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _is_population(stext: str, cs: int, ce: int, spans: list[tuple[int, int]]) -> bool:
+    """A population word right after the condition (2型糖尿病患者, 免疫功能低下者) or
+    right before it ("patients with type 2 diabetes")."""
+    if stext[ce:ce + 1] == "者":
+        return True
+    for a, b in spans:
+        if _CJK.match(stext, a):
+            if 0 <= a - ce <= 1:  # Chinese: the population word follows (…患者)
+                return True
+        elif 0 <= cs - b <= 1:  # English: it precedes ("patients with …")
+            return True
+    return False
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _population_spans(stext: str) -> list[tuple[int, int]]:
+    rx = semantic.word_regex(tuple(semantic.lexicon_words("population_cues")), False)
+    return [(m.start(), m.end()) for m in rx.finditer(stext)] if rx else []
+
+
+def _blank(stext: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(stext)
+    for a, b in spans:
+        for i in range(a, b):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _is_population(stext: str, cs: int, ce: int, spans: list[tuple[int, int]]) -> bool:
+    """A population word right after the condition (2型糖尿病患者, 免疫功能低下者) or
+    right before it ("patients with type 2 diabetes")."""
+    if stext[ce:ce + 1] == "者":
+        return True
+    for a, b in spans:
+        if _CJK.match(stext, a):
+            if 0 <= a - ce <= 1:  # Chinese: the population word follows (…患者)
+                return True
+        elif 0 <= cs - b <= 1:  # English: it precedes ("patients with …")
+            return True
+    return False
 
 
 def _name(kb: Any, m: Any) -> str:

@@ -23,13 +23,22 @@ the rule to public advertising.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import re
+from collections.abc import Iterable
+from typing import Any
 
 from compliance_lint import marks, semantic
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
 from compliance_lint.kinds.off_label import JURISDICTIONS
 from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
+
+_RISK_INFO = re.compile(
+    r"\b(?:side[- ]effects?|adverse (?:effects?|reactions?|events?))\s+(?:of\s+[\w-]+(?:\s+(?:and|or)\s+[\w-]+)?\s+)?"
+    r"(?:include|includes|are|were|such as|may include|can include)\b|\b(?:may|can|could|might) cause\b|\brisk of\b|"
+    r"\bcontraindicated\b|\bdo not (?:use|take)\b|不良反应(?:包括|有|为|主要)|副作用(?:包括|有|为|主要)|禁用|慎用"
+)
+_SELLING = re.compile(r"[£$€¥]\s?\d|\b(?:buy|order|book|booking|price|from \d|per month|a month|discount|offer|in stock|delivered|subscribe)\b|购买|下单|价格|优惠|预约|套餐")
 
 
 class Kind(KindBase):
@@ -85,6 +94,11 @@ class CompiledRx(CompiledKind):
                 continue
             stext = low[s0:s1]
             if semantic.cue(stext, "research_cues"):
+                continue
+            # risk information ("the most common side effects of semaglutide are
+            # nausea ...") is what a lawful leaflet says, not promotion, unless
+            # the same sentence sells (price, order, book)
+            if _RISK_INFO.search(stext) and not _SELLING.search(stext):
                 continue
             for rule in self.rules:
                 jur = rule.spec["jurisdiction"]
