@@ -83,6 +83,7 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
     for r in results:
         if r.notice:
             notices.append(r.notice)
+        notices.extend(getattr(r, "warnings", []))
     all_errors = errors + run.errors
     for notice in notices:
         click.echo(f"compliance-lint: notice: {notice}", err=True)

@@ -78,7 +78,7 @@ def lint_one(linter: Any, config: Any, path: str, named: bool, use_cache: bool) 
     if found is not None:
         return FileResult(path, findings=found, document=LazyDocument(path))
     result = lint_file(linter, config, path, named, stdin_bytes=data)
-    if result.error is None and result.notice is None:
+    if result.error is None and result.notice is None and not result.warnings:
         cache.put_result(key, result.findings)
     return result
 
@@ -131,7 +131,7 @@ class FileRunner:
             self._results = self._start()
         for index, result in self._results:
             if self.files[index][0] == path:
-                if result.error is None and result.notice is None:
+                if result.error is None and result.notice is None and not result.warnings:
                     result.document = LazyDocument(path)
                 return result
         # Not one the pool was given (should not happen): lint it here.

@@ -31,6 +31,8 @@ class FileResult:
     error: InputError | None = None
     notice: str | None = None
     document: SourceDocument | None = None
+    # suppression comments that suppress nothing: reported, like ruff's unused noqa
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -199,4 +201,19 @@ def lint_file(linter: Linter, config: Config, path: str, named: bool, display: s
         return FileResult(shown, error=InputError(shown, f"internal error while linting ({type(exc).__name__}: {exc}); please report it, --debug shows a traceback"))
     if context.markets is not None:
         findings = [f for f in findings if f.pack in context.markets]
-    return FileResult(shown, findings=findings, document=doc)
+    return FileResult(shown, findings=findings, document=doc, warnings=_unused_suppressions(shown, doc))
+
+
+def _unused_suppressions(shown: str, doc: SourceDocument) -> list[str]:
+    from compliance_lint.positions import LineIndex
+    from compliance_lint.suppress import unused_directives
+
+    unused = unused_directives(doc)
+    if not unused:
+        return []
+    lines = LineIndex(doc.text)
+    return [
+        f"{shown}:{lines.line_col(d.offset)[0]}: suppression comment "
+        f"'{d.action} {' '.join(d.targets) or '(all)'}' suppresses nothing; remove it or fix its target"
+        for d in unused
+    ]
