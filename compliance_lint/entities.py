@@ -45,7 +45,7 @@ def _variant_regex(name: str) -> str:
     # a separator between letters and digits may be absent ("bpc157", "glp1")
     body = r"[\s\-]?".join(re.escape(p) for p in parts)
     body = re.sub(r"(?<=[a-z])(?=\d)", r"[\\s\\-]?", body) if len(parts) == 1 else body
-    suffix = r"(?:'s|s'|s|es)?" if name[-1:].isalpha() else r"(?:'s)?"
+    suffix = r"(?:'s|s'|s|es)?" if name[-1:].isalpha() else r"(?:'s|s)?"  # "GLP-1s"
     return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9])"
 
 

@@ -20,6 +20,13 @@ _EN_NEG = re.compile(
     r"unproven|unsupported|false(?:ly)?|myth|misleading|incorrect(?:ly)?|there is no|there are no)\b|n't\b",
     re.IGNORECASE,
 )
+# "No medicine, peptide or otherwise, has been shown to ...": a negative
+# quantifier as the clause's subject scopes over its verb phrase, however far.
+_EN_NEG_SUBJECT = re.compile(
+    r"^\W*(?:no|none of|nothing|nobody|no one|neither)\b[\w\s,'’-]{0,60}?\b"
+    r"(?:has|have|had|can|could|will|would|is|are|was|were|does|do|did|may|might|should|must|works?)\b",
+    re.IGNORECASE,
+)
 # A clause boundary stops a negation from reaching further.
 _EN_BOUNDARY = re.compile(
     r"[;:()\[\]]|,\s*(?:but|and|so|yet|while|whereas|which|because)\b|"
@@ -45,7 +52,12 @@ _EN_ATTRIB = re.compile(
     r"prohibits?|forbids?|must not|may not|shall not|is (?:not )?permitted|bans?|"
     r"regulation \d+|article \d+|art\.\s*\d+|section \d+|§\s*\d+|cfr|directive|the code|cap code|"
     r"phrases? like|wording (?:such as|like)|words? like|terms? like|statements? like|claims? like|"
-    r"myths?|misconceptions?|red flags?|watch out for|be wary of|beware of)\b",
+    r"myths? (?:about|that|of)|(?:common|popular|persistent|biggest|top) myths?|myths?:|(?:is|it's|it is) a myth|"
+    r"misconceptions?|red flags?|watch out for|be wary of|beware of|"
+    r"some (?:online |telehealth |wellness )?(?:sellers|shops|stores|vendors|clinics|med spas|websites|sites|companies|brands|marketers|influencers|ads)|"
+    r"(?:sold|marketed|advertised|promoted|pitched) (?:online |widely |heavily )?as|"
+    r"(?:market|markets|advertise|advertises|promote|promotes|pitch|pitches|tout|touts|sell|sells) (?:\S+ ){1,3}as \"|"
+    r"said every|says every)\b",
     re.IGNORECASE,
 )
 _QUOTES = (('"', '"'), ("“", "”"), ("‘", "’"), ("'", "'"), ("「", "」"), ("『", "』"), ("《", "》"))
@@ -76,6 +88,8 @@ def negated(sentence: str, start: int, end: int, lang: str) -> bool:
     clause = _clause_start(sentence, start, _EN_BOUNDARY)
     before = sentence[clause:start]
     # Only the last ~8 words before the match are in scope of a negator.
+    if _EN_NEG_SUBJECT.match(before):
+        return True
     words = before.split()
     window = " ".join(words[-8:])
     if _EN_NEG.search(window):
@@ -103,6 +117,20 @@ def attributed(sentence: str, start: int, end: int, lang: str) -> bool:
 
 
 def _inside_quotes(sentence: str, start: int, end: int) -> bool:
+    span = _quote_span(sentence, start, end)
+    if span is None:
+        return False
+    a, b = span
+    outside = sentence[:a] + " " + sentence[b + 1:]
+    outside = re.sub(r"\s[—–-]+\s*\S.*$|^\s*[—–-]+\s*\S.*$", " ", outside)
+    # A quote with no reporting frame around it ("I lost 30 lb!" — Dana; Real
+    # customer: "...") is the publisher's own testimonial, not a report.
+    if not re.search(r"[\u3400-\u9fff]", outside) and len(re.findall(r"[A-Za-z]+", outside)) <= 3:
+        return False
+    return True
+
+
+def _quote_span(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     for open_q, close_q in _QUOTES:
         if open_q == close_q:
             idx = [i for i, ch in enumerate(sentence) if ch == open_q]
@@ -111,11 +139,11 @@ def _inside_quotes(sentence: str, start: int, end: int) -> bool:
                 idx = [i for i in idx if not (0 < i < len(sentence) - 1 and sentence[i - 1].isalnum() and sentence[i + 1].isalnum())]
             for a, b in zip(idx[0::2], idx[1::2]):
                 if a < start and end <= b:
-                    return True
+                    return a, b
         else:
             a = sentence.rfind(open_q, 0, start)
             if a >= 0:
                 b = sentence.find(close_q, a)
                 if b >= end:
-                    return True
-    return False
+                    return a, b
+    return None

@@ -7,6 +7,13 @@ YAML keys:
               over from earlier in the paragraph or section) | product (a product
               word, not a known drug: supplements, blends, programmes) | any
   window:     words (English) or characters x 3 (Chinese) between verb and condition (default 6)
+  after:      optional words or lexicon groups accepted only AFTER the condition, as a
+              state it ends in ("my insulin resistance is gone", "fatty liver gone for
+              good", "blood sugar back to normal"); matched literally, not inflected,
+              after an optional copula and up to two adverbs
+  only:       optional: hedged — report only claims the writer hedges ("may reverse",
+              "early research suggests ... could prevent"), for rules whose point is
+              that hedging does not fix a claim (FTC); set the rule's hedging: none
 
 Direction matters: the verb must act on the condition ("reverses insulin
 resistance", "a cure for diabetes", "diabetes can be reversed", 根治糖尿病).
@@ -19,12 +26,14 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from compliance_lint import semantic
+from compliance_lint import marks, semantic
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
 from compliance_lint.models import Rule
 from compliance_lint.schema import Checker
 
+NON_DRUG_PRODUCTS = ("supplement", "health_food", "food", "cosmetic")
 _PASSIVE = r"(?:is|are|was|were|be|been|being|get|gets|got|can be|could be|will be)\s+(?:\w+\s+){0,2}"
+_PASSIVE_AUX = r"(?:can be|could be|will be|may be|might be|is|are|was|were|been|being|be|gets|get|got)\s+"
 
 
 def condition_filter(spec: Any, kb: Any) -> set[str] | None:
@@ -43,7 +52,7 @@ def condition_filter(spec: Any, kb: Any) -> set[str] | None:
 
 
 class Kind(KindBase):
-    keys = ("verbs", "conditions", "subject", "window")
+    keys = ("verbs", "conditions", "subject", "window", "after", "only")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -55,7 +64,9 @@ class Kind(KindBase):
         window = data.get("window", 6)
         if not isinstance(window, int) or window < 1:
             raise checker.fail("window", "expected a positive integer")
-        return {"verbs": verbs, "conditions": conditions if isinstance(conditions, str) else list(conditions), "subject": subject, "window": window}
+        after = checker.string_list("after")
+        only = checker.choice("only", ("any", "hedged"), default="any")
+        return {"verbs": verbs, "conditions": conditions if isinstance(conditions, str) else list(conditions), "subject": subject, "window": window, "after": after, "only": only}
 
     @classmethod
     def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
@@ -70,7 +81,9 @@ class CompiledClaims(CompiledKind):
         for r in rules:
             words = semantic.resolve_words(r.spec["verbs"])
             rx = semantic.word_regex(tuple(words), True)
-            self.items.append((r, rx, condition_filter(r.spec["conditions"], kb), words))
+            after = semantic.resolve_words(r.spec.get("after") or [])
+            after_rx = semantic.word_regex(tuple(after), False) if after else None
+            self.items.append((r, rx, condition_filter(r.spec["conditions"], kb), after_rx))
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import entity_triggers
@@ -89,23 +102,27 @@ class CompiledClaims(CompiledKind):
             if not in_sent:
                 continue
             stext = low[s0:s1]
-            for rule, rx, allowed, _words in self.items:
+            for rule, rx, allowed, after_rx in self.items:
                 if rx is None:
                     continue
                 for m in in_sent:
                     if allowed is not None and m.id not in allowed:
                         continue
-                    verb = self._verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"])
+                    verb = self._verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"], after_rx)
                     if verb is None:
                         continue
                     vs, ve = verb
                     if not self._subject_ok(rule, scan, stext, s0, vs):
                         continue
                     start, end = min(vs, m.start - s0) + s0, max(ve, m.end - s0) + s0
+                    if rule.spec.get("only") == "hedged" and (
+                        not marks.hedged(text[s0:s1], start - s0, end - s0, self.lang) or semantic.cue(stext, "research_cues")
+                    ):
+                        continue  # hedged claims only; research being reported is not the writer's claim
                     yield Hit(rule, scan.index, start, end, condition=_cond_name(m.id), substance=_subject_name(scan, start))
                     break
 
-    def _verb_for(self, rx: Any, stext: str, cs: int, ce: int, window: int) -> tuple[int, int] | None:
+    def _verb_for(self, rx: Any, stext: str, cs: int, ce: int, window: int, after_rx: Any = None) -> tuple[int, int] | None:
         lang = self.lang
         c0, c1 = semantic.clause_bounds(stext, cs, lang)
         if lang == "zh":
@@ -131,9 +148,17 @@ class CompiledClaims(CompiledKind):
         if best:
             return best
         after = stext[ce:c1]
-        pm = re.match(r"\s+" + _PASSIVE + r"(\S+(?:\s+\S+)?)", after)
+        pm = re.match(r"\s+" + _PASSIVE_AUX, after)
         if pm:
-            vm = rx.match(after, pm.start(1))
+            # the verb may follow the auxiliary after up to two adverbs
+            # ("can be completely reversed"): try each word start in turn
+            am = re.match(r"(?:(?:\w+ly|also|even|now|often|finally|fully|quickly)\s+){0,2}", after[pm.end():])
+            vm = rx.match(after, pm.end() + am.end())
+            if vm:
+                return ce + vm.start(), ce + vm.end()
+        if after_rx is not None:
+            sm = re.match(r"\s*(?:(?:is|are|was|were|will be|has been|have been|had been|got|gets|went|be)\s+)?(?:\w+ly\s+){0,2}", after)
+            vm = after_rx.match(after, sm.end() if sm else 0)
             if vm:
                 return ce + vm.start(), ce + vm.end()
         return None
@@ -148,6 +173,9 @@ class CompiledClaims(CompiledKind):
             return False
         has_entity = bool(semantic.subject_mentions(scan.state, scan.index, s0 + vs))
         has_word = semantic.product_word_in_context(scan.state, scan.index, stext, self.lang)
+        # on a page about a non-drug product (front matter / config context),
+        # the product is the subject of its claims
+        has_word = has_word or scan.state.context.product in NON_DRUG_PRODUCTS
         if mode == "product":
             own = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "SUBSTANCE" and s0 <= m.start < s0 + len(stext)]
             return has_word and not own

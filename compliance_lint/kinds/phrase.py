@@ -12,6 +12,16 @@ YAML keys:
             sentence or carried over from earlier in the paragraph or section.
             Used for efficacy, safety and comparative claims, which are only
             claims when tied to a product or therapy.
+            | product — a non-drug product: a product word in context (or a
+            supplement/food/cosmetic page by context) and no known substance
+            named in the sentence outside the match (disease claims for
+            supplements: "the natural Ozempic" names Ozempic inside the match)
+            | unapproved — the clause names something without approval in the
+            pack's jurisdiction: a substance with no approval there, a word of
+            the lexicon group ``unapproved_product_cues`` (compounded, research
+            peptide, supplement ...), or, on a page whose context is
+            ``product: compounded``, a substance by its molecule name rather
+            than an approved brand ("FDA-approved" said of these)
 """
 
 from __future__ import annotations
@@ -70,7 +80,7 @@ class Kind(KindBase):
         match = checker.choice("match", ("lemma", "lower"), default="lemma")
         unless = checker.string_list("unless")
         requires = checker.string_list("requires")
-        subject = checker.choice("subject", ("none", "promoted"), default="none")
+        subject = checker.choice("subject", ("none", "promoted", "product", "unapproved"), default="none")
         return {"terms": terms, "match": match, "unless": unless, "requires": requires, "subject": subject}
 
     @classmethod
@@ -136,6 +146,10 @@ class CompiledPhrases(CompiledKind):
             rule = self.rules[rule_id]
             if rule.spec["subject"] == "promoted" and not _promoted_subject(scan, sent, s):
                 continue
+            if rule.spec["subject"] == "product" and not _product_subject(scan, sent, s, e):
+                continue
+            if rule.spec["subject"] == "unapproved" and not _unapproved_subject(scan, rule, s, e):
+                continue
             yield Hit(rule, scan.index, s, e)
 
 
@@ -157,4 +171,59 @@ def _promoted_subject(scan: BlockScan, sentence: str, pos: int) -> bool:
 
     if semantic.subject_mentions(scan.state, scan.index, pos + 1):
         return True
+    if scan.state.context.product is not None and scan.state.context.content != "education":
+        return True  # a product page (front matter / config): its claims are the product's
     return semantic.product_word_in_context(scan.state, scan.index, sentence, scan.lang)
+
+
+_NON_DRUG = ("supplement", "health_food", "food", "cosmetic")
+
+
+def _product_subject(scan: BlockScan, sentence: str, start: int, end: int) -> bool:
+    from compliance_lint import semantic
+
+    sent = sentence_of(scan.doc, start)
+    s0, s1 = sent.start_char, sent.end_char
+    for m in semantic.mentions(scan.state, scan.index):
+        if m.label == "SUBSTANCE" and s0 <= m.start < s1 and not (start <= m.start < end):
+            return False
+    if scan.state.context.product in _NON_DRUG:
+        return True
+    return semantic.product_word_in_context(scan.state, scan.index, sentence, scan.lang)
+
+
+def _unapproved_subject(scan: BlockScan, rule: Rule, start: int, end: int) -> bool:
+    from compliance_lint import semantic
+    from compliance_lint.models import PACK_JURISDICTION
+
+    jur = PACK_JURISDICTION.get(rule.pack)
+    kb = semantic.kb()
+    sent = sentence_of(scan.doc, start)
+    s0, s1 = sent.start_char, sent.end_char
+    stext = scan.block.text[s0:s1].lower()
+    c0, c1 = semantic.clause_bounds(stext, start - s0, scan.lang)
+    clause = stext[c0:c1]
+    if semantic.cue(clause, "unapproved_product_cues"):
+        return True
+    ms = semantic.mentions(scan.state, scan.index)
+    in_sent = [m for m in ms if m.label == "SUBSTANCE" and s0 <= m.start < s1]
+    if semantic.cue(clause, "unapproved_product_generic") and not any(jur and kb.is_approved(m.id, jur) for m in in_sent):
+        return True
+    # the subject: substances in the clause outside the match ("same as Wegovy"
+    # names the comparator inside the match), else one carried over
+    subs = [m for m in in_sent if s0 + c0 <= m.start < s0 + c1 and not (start <= m.start < end)]
+    if not subs and (c0, c1) != (0, len(stext)):
+        # a headline shape ("Compounded tirzepatide: the exact same medicine
+        # as Mounjaro"): the subject may sit in the sentence's other clauses
+        if semantic.cue(stext, "unapproved_product_cues"):
+            return True
+        subs = [m for m in in_sent if not (start <= m.start < end)]
+    if not subs and not any(m.label in ("CLASS", "DESCRIPTOR") and s0 <= m.start < s1 for m in ms):
+        subs = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label == "SUBSTANCE" and not (start <= m.start < end)]
+    if any(jur and not kb.is_approved(m.id, jur) for m in subs):
+        return True
+    if scan.state.context.product == "compounded":
+        # on a compounded product's page the product is named by its molecule
+        # ("our semaglutide") or not at all; an approved brand is not it
+        return not subs or any(m.product is None for m in subs)
+    return False

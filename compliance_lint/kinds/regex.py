@@ -5,6 +5,10 @@ YAML keys:
   engine:  re2 (default: linear time, no lookarounds, cannot hang) | re
   ignorecase: true (default) | false
   unless / requires: as for ``phrase``
+  subject: none (default) | promoted | product | unapproved: as for ``phrase``
+  A group named ``match`` (``(?P<match>...)``) narrows the reported span (and
+  the text negation and hedging look before) to that group: "compounded
+  semaglutide is not (?P<match>FDA-approved)" is then negated.
   scope:   sentence (default) | block — with ``block`` the pattern runs over the
            whole paragraph, for cues split across sentences ("For research use
            only. Typical protocol: 250 mcg ..."); unless/requires then look at
@@ -40,7 +44,7 @@ def compile_pattern(pattern: str, engine: str, ignorecase: bool) -> Any:
 
 
 class Kind(KindBase):
-    keys = ("regex", "engine", "ignorecase", "unless", "requires", "scope")
+    keys = ("regex", "engine", "ignorecase", "unless", "requires", "scope", "subject")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -61,6 +65,7 @@ class Kind(KindBase):
             "unless": checker.string_list("unless"),
             "requires": checker.string_list("requires"),
             "scope": checker.choice("scope", ("sentence", "block"), default="sentence"),
+            "subject": checker.choice("subject", ("none", "promoted", "product", "unapproved"), default="none"),
         }
 
     @classmethod
@@ -103,8 +108,9 @@ class CompiledRegex(CompiledKind):
                 if requires and not requires.search(text):
                     continue
                 for m in rx.finditer(text if rule.spec["engine"] == "re2" else sample_re):
-                    if m.end() > m.start():
-                        yield Hit(rule, scan.index, m.start(), m.end())
+                    a, b = _span(rx, m)
+                    if b > a and _subject_ok(scan, rule, text, a, b):
+                        yield Hit(rule, scan.index, a, b)
         for sent in scan.doc.sents:
             text = sent.text
             base = sent.start_char
@@ -117,5 +123,35 @@ class CompiledRegex(CompiledKind):
                 if requires and not requires.search(text):
                     continue
                 for m in rx.finditer(sample):
-                    if m.end() > m.start():
-                        yield Hit(rule, scan.index, base + m.start(), base + m.end())
+                    a, b = _span(rx, m)
+                    if b > a and _subject_ok(scan, rule, text, base + a, base + b):
+                        yield Hit(rule, scan.index, base + a, base + b)
+
+
+def _span(rx: Any, m: Any) -> tuple[int, int]:
+    """The match, or its group named ``match`` when the pattern has one that took part."""
+    idx = (getattr(rx, "groupindex", None) or {}).get("match")
+    if idx is not None and m.start(idx) >= 0:
+        return m.start(idx), m.end(idx)
+    return m.start(), m.end()
+
+
+def _subject_ok(scan: BlockScan, rule: Rule, sentence: str, start: int, end: int) -> bool:
+    mode = rule.spec.get("subject", "none")
+    if mode == "none":
+        return True
+    from compliance_lint.kinds import phrase
+
+    if mode == "promoted":
+        # the claim's subject may follow it ("Studies prove CJC-1295 doubles ...")
+        from compliance_lint import semantic
+        from compliance_lint.kinds.base import sentence_of
+
+        sent = sentence_of(scan.doc, start)
+        if any(m.label in ("SUBSTANCE", "CLASS", "DESCRIPTOR") and sent.start_char <= m.start < sent.end_char
+               for m in semantic.mentions(scan.state, scan.index)):
+            return True
+        return phrase._promoted_subject(scan, sentence, start)
+    if mode == "product":
+        return phrase._product_subject(scan, sentence, start, end)
+    return phrase._unapproved_subject(scan, rule, start, end)

@@ -3,7 +3,9 @@
 YAML keys:
   triggers:   phrases (inflected) whose presence makes the statement mandatory
   trigger_entities: optional list: rx (any prescription-only substance mention),
-              or substance ids
+              rx_approved (a prescription-only substance with an approval in the
+              pack's jurisdiction: fair-balance rules, where unapproved peptides
+              are another rule's business), or substance ids
   statements: the mandatory text(s); any one present satisfies the rule. Matched
               ignoring case, spacing and punctuation, so line breaks and
               full-width commas do not matter.
@@ -19,7 +21,7 @@ from typing import Any, Iterable
 
 from compliance_lint import semantic
 from compliance_lint.kinds.base import CompiledKind, DocumentState, Hit, KindBase
-from compliance_lint.models import Rule
+from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
 
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
@@ -111,7 +113,9 @@ class CompiledRequired(CompiledKind):
                 for m in semantic.mentions(state, i):
                     if m.label != "SUBSTANCE":
                         continue
-                    if ("rx" in ents and kb.is_rx(m.id)) or m.id in ents:
+                    if ("rx" in ents and kb.is_rx(m.id)) or m.id in ents or (
+                        "rx_approved" in ents and kb.is_rx(m.id) and kb.is_approved(m.id, PACK_JURISDICTION.get(rule.pack) or "")
+                    ):
                         cands.append((m.start, m.end))
             if cands:
                 s, e = min(cands)

@@ -107,9 +107,43 @@ class CompiledUnapproved(CompiledKind):
                     yield Hit(rule, scan.index, m.start, m.end, substance=s.name if s else m.text, negation_checked=True)
                     break
 
+    def _cosmetic_only(self, rule: Rule, sid: str, stext: str, scan: BlockScan, s0: int, s1: int) -> bool:
+        """A cosmetic ingredient (GHK-Cu) without an injection/dosing cue or a disease."""
+        if rule.spec["status_from"] != "approvals":
+            return False
+        s = semantic.kb().substances.get(sid)
+        a = s.approvals.get(rule.spec["jurisdiction"]) if s else None
+        if a is None or a.status != "cosmetic_ingredient":
+            return False
+        if self.strong_rx and any(not marks.negated(stext, m.start(), m.end(), self.lang) for m in self.strong_rx.finditer(stext)):
+            return False
+        kb = semantic.kb()
+        for c in semantic.mentions(scan.state, scan.index):
+            if c.label == "CONDITION" and s0 <= c.start < s1 and kb.conditions.get(c.id) and kb.conditions[c.id].disease:
+                if not marks.negated(stext, c.start - s0, c.end - s0, self.lang):
+                    return False
+        return True
+
+    def _cued(self, stext: str) -> bool:
+        for rx in (self.strong_rx, self.cue_rx):
+            if rx and any(not marks.negated(stext, m.start(), m.end(), self.lang) for m in rx.finditer(stext)):
+                return True
+        return False
+
+    def _ruo_block_strong(self, low: str, sents: list[Any]) -> bool:
+        """A research-use-only paragraph with a dosing or purchase cue in some sentence."""
+        if self.ruo_rx is None or self.strong_rx is None or not self.ruo_rx.search(low):
+            return False
+        for sent in sents:
+            stext = low[sent.start_char:sent.end_char]
+            for m in self.strong_rx.finditer(stext):
+                if not marks.negated(stext, m.start(), m.end(), self.lang):
+                    return True
+        return False
+
     def _promoted(self, stext: str, scan: BlockScan, s0: int, s1: int) -> bool:
         strong = self.strong_rx.search(stext) if self.strong_rx else None
-        if semantic.cue(stext, "research_cues") and not strong:
+        if semantic.cue(stext, "research_cues") and not strong and not _extrapolated(stext):
             return False
         if strong and not marks.negated(stext, strong.start(), strong.end(), self.lang):
             return True
@@ -119,3 +153,15 @@ class CompiledUnapproved(CompiledKind):
                     return True
         conds = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "CONDITION" and s0 <= m.start < s1]
         return any(not marks.negated(stext, c.start - s0, c.end - s0, self.lang) for c in conds)
+
+
+def _extrapolation_rx() -> Any:
+    return semantic.word_regex(tuple(semantic.lexicon_words("extrapolation_cues")), False)
+
+
+def _extrapolated(stext: str) -> bool:
+    """Research reporting applied to the reader ("in rats ..., so it will fix your knee")."""
+    rx = _extrapolation_rx()
+    if rx is None:
+        return False
+    return any(not marks.negated(stext, m.start(), m.end(), "en") for m in rx.finditer(stext))
