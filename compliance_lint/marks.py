@@ -65,10 +65,17 @@ _QUOTES = (('"', '"'), ("“", "”"), ("‘", "’"), ("'", "'"), ("「", "」"
 # --- Chinese ---------------------------------------------------------------
 _ZH_NEG = re.compile(r"不能|不可|不会|不得|不是|并非|并不|绝非|没有|没|未|无法|不|非|别|勿|莫|难以|谈不上")
 _ZH_BOUNDARY = re.compile(r"[，,；;：:。！？!?、（）()]|但是|但|然而|不过|却")
+# A negator scopes over an enumeration: 不具有疾病预防、治疗功能 negates 治疗 too.
+_ZH_NEG_BOUNDARY = re.compile(r"[，,；;：:。！？!?（）()]|但是|但|然而|不过|却")
+# Words that contain a negator character but do not negate (非常 'very', 不仅 'not
+# only', 无论 'whatever', 未来 'future', 不断 'continually', 不少 'many', 不错 'good').
+_ZH_NOT_NEG = re.compile(r"非常|不仅|不但|不光|不管|无论|未来|不断|不少|不错|不久|并且|莫名")
 _ZH_HEDGE = re.compile(r"可能|或许|也许|有助于|有望|有一定|部分患者|个体差异|初步研究|研究表明|研究显示|尚在研究|正在研究|可望|帮助")
 _ZH_ATTRIB = re.compile(
     r"据称|据说|所谓|号称|宣称|声称|自称|打着|吹嘘|鼓吹|通报|被罚|罚款|处罚|查处|立案|责令|违法|违规|虚假宣传|"
-    r"警惕|谨防|小心|误区|谣言|不实|禁止|不得|规定|第[一二三四五六七八九十百零\d]+条|《"
+    r"警惕|谨防|小心|误区|谣言|不实|禁止|不得|规定|第[一二三四五六七八九十百零\d]+条|《|"
+    # news and warning frames: reporting someone else's claim, or cautioning against it
+    r"记者|调查发现|据报道|报道称|网传|网上流传|传言|涉事|涉案|执法人员|法院|被告|提醒大家|提醒一下|友情提醒"
 )
 
 
@@ -82,8 +89,8 @@ def _clause_start(text: str, pos: int, boundary: re.Pattern[str]) -> int:
 def negated(sentence: str, start: int, end: int, lang: str) -> bool:
     """Is the match [start, end) (sentence-relative) inside a negation scope?"""
     if lang == "zh":
-        clause = _clause_start(sentence, start, _ZH_BOUNDARY)
-        window = sentence[max(clause, start - 12):start]
+        clause = _clause_start(sentence, start, _ZH_NEG_BOUNDARY)
+        window = _ZH_NOT_NEG.sub("", sentence[max(clause, start - 12):start])
         return bool(_ZH_NEG.search(window))
     clause = _clause_start(sentence, start, _EN_BOUNDARY)
     before = sentence[clause:start]

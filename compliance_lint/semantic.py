@@ -48,7 +48,9 @@ def _word_regex(words: list[str], inflect: bool) -> re.Pattern[str] | None:
         if not w:
             continue
         if _CJK.search(w):
-            parts.append(re.escape(w))
+            # a space slipped between Chinese characters (根　治, an evasion and a
+            # typesetting habit) does not break the word
+            parts.append(r"\s?".join(re.escape(ch) for ch in w))
             continue
         forms = [w]
         if inflect:

@@ -116,10 +116,13 @@ class CompiledOffLabel(CompiledKind):
             for rule in self.rules:
                 jur = rule.spec["jurisdiction"]
                 # Several products in one sentence ("诺和泰用于2型糖尿病，诺和盈获批用于
-                # 体重管理"): a condition approved for any of them is an approval fact.
-                approved_any = {c.id for c in all_conds for s in subjects if self._approved(kb, s, jur, c.id)}
+                # 体重管理"), stating approvals: a condition approved for any of them is
+                # an approval fact, not an off-label use of the others.
+                approved_any: set[str] = set()
+                if len(subjects) > 1 and semantic.cue(stext, "approval_cues"):
+                    approved_any = {c.id for c in all_conds for s in subjects if self._approved(kb, s, jur, c.id)}
                 for subj in subjects:
-                    if not inherited and marks.negated(stext, subj.start - s0, subj.end - s0, self.lang):
+                    if not inherited and _subject_negated(stext, subj.start - s0, subj.end - s0, self.lang):
                         continue  # the subject must not be negated either ("not Ozempic", 别迷信生长肽)
                     approved_here = [c.id for c in all_conds if self._approved(kb, subj, jur, c.id)]
                     for cond in sconds:
@@ -178,8 +181,20 @@ def _descriptor_conditions(kb: Any, ms: list[Any]) -> list[Any]:
 
 
 def _population_spans(stext: str) -> list[tuple[int, int]]:
-    rx = semantic.word_regex(tuple(semantic.lexicon_words("population_cues")), False)
+    """Chinese population words (患者, 人群 ...). English ones ("patients with") stay
+    adverse cues that skip the whole sentence, as before."""
+    rx = semantic.word_regex(tuple(semantic.lexicon_words("population_cues", "zh")), False)
     return [(m.start(), m.end()) for m in rx.finditer(stext)] if rx else []
+
+
+def _subject_negated(stext: str, a: int, b: int, lang: str) -> bool:
+    """A negator right before the subject itself (not Ozempic, 别迷信"生长肽"), not
+    one earlier in the clause (Doesn't matter, our doctors prescribe Ozempic)."""
+    if lang == "zh":
+        lead = stext[max(0, a - 8):a]
+    else:
+        lead = " ".join(stext[:a].split()[-2:]) + " "
+    return marks.negated(lead + stext[a:b], len(lead), len(lead) + b - a, lang)
 
 
 def _blank(stext: str, spans: list[tuple[int, int]]) -> str:
@@ -203,35 +218,6 @@ def _is_population(stext: str, cs: int, ce: int, spans: list[tuple[int, int]]) -
             return True
     return False
 
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def _population_spans(stext: str) -> list[tuple[int, int]]:
-    rx = semantic.word_regex(tuple(semantic.lexicon_words("population_cues")), False)
-    return [(m.start(), m.end()) for m in rx.finditer(stext)] if rx else []
-
-
-def _blank(stext: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(stext)
-    for a, b in spans:
-        for i in range(a, b):
-            chars[i] = " "
-    return "".join(chars)
-
-
-def _is_population(stext: str, cs: int, ce: int, spans: list[tuple[int, int]]) -> bool:
-    """A population word right after the condition (2型糖尿病患者, 免疫功能低下者) or
-    right before it ("patients with type 2 diabetes")."""
-    if stext[ce:ce + 1] == "者":
-        return True
-    for a, b in spans:
-        if _CJK.match(stext, a):
-            if 0 <= a - ce <= 1:  # Chinese: the population word follows (…患者)
-                return True
-        elif 0 <= cs - b <= 1:  # English: it precedes ("patients with …")
-            return True
-    return False
 
 
 def _name(kb: Any, m: Any) -> str:

@@ -9,6 +9,17 @@ YAML keys:
   substances:   optional list of substance ids to limit the rule to
   sport_words:  optional; when the document context is not sport-facing, one of
                 these must appear in the block
+  cues:         optional; when given, only these words (not negated) make a sentence
+                a presentation, instead of the built-in promotion and claim cues:
+                for rules about how the substance is presented ("NMPA-approved
+                tesamorelin", "FDA-approved BPC-157")
+
+A substance whose status here is ``cosmetic_ingredient`` (GHK-Cu) counts only
+with an injection/dosing/purchase cue or a disease named in the sentence: a
+cosmetic serum is lawful, an injectable or a disease claim is not. A sentence
+that points back with an anaphor (它, 该药, "it") carries the substance of an
+earlier sentence in the paragraph; in a paragraph labelled research-use-only,
+a dosing or purchase cue in any sentence presents the substance named in it.
 
 Neutral statements of status ("BPC-157 is not approved"), negated offers and
 research reporting ("studied in rats") are not presentations.
@@ -21,7 +32,8 @@ from typing import Any, Iterable
 
 from compliance_lint import marks, semantic
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
-from compliance_lint.kinds.off_label import JURISDICTIONS
+from compliance_lint.entities import Mention
+from compliance_lint.kinds.off_label import _ANAPHOR, JURISDICTIONS
 from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
 
@@ -31,7 +43,7 @@ STRONG_PROMOTION = ("buy", "order", "shop", "add to cart", "in stock", "for sale
 
 
 class Kind(KindBase):
-    keys = ("jurisdiction", "status_from", "statuses", "substances", "sport_words")
+    keys = ("jurisdiction", "status_from", "statuses", "substances", "sport_words", "cues")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -45,6 +57,7 @@ class Kind(KindBase):
             "statuses": checker.string_list("statuses") or ["prohibited"],
             "substances": checker.string_list("substances"),
             "sport_words": checker.string_list("sport_words"),
+            "cues": checker.string_list("cues"),
         }
 
     @classmethod
@@ -60,6 +73,8 @@ class CompiledUnapproved(CompiledKind):
         self.cue_rx = semantic.word_regex(tuple(words), True)
         self.strong_rx = semantic.word_regex(STRONG_PROMOTION, True)
         self.sport_rx = {r.id: semantic.word_regex(tuple(r.spec["sport_words"]), True) for r in rules}
+        self.own_rx = {r.id: semantic.word_regex(tuple(r.spec.get("cues") or ()), False) for r in rules}
+        self.ruo_rx = semantic.word_regex(tuple(semantic.lexicon_words("ruo_cues")), False)
 
     def _counts(self, rule: Rule, sid: str) -> bool:
         kb = semantic.kb()
@@ -81,19 +96,39 @@ class CompiledUnapproved(CompiledKind):
             return
         low = scan.block.text.lower()
         kb = semantic.kb()
-        for sent in scan.doc.sents:
+        sents = list(scan.doc.sents)
+        block_strong = self._ruo_block_strong(low, sents)
+        for sent in sents:
             s0, s1 = sent.start_char, sent.end_char
             here = [m for m in ms if s0 <= m.start < s1]
-            if not here:
-                continue
+            carried = False
             stext = low[s0:s1]
+            if not here:
+                # "替莫瑞林是…类似物。它能让内脏脂肪迅速消失": the anaphor carries the substance
+                am = _ANAPHOR.search(stext)
+                earlier = [m for m in ms if m.start < s0]
+                if am is None or not earlier:
+                    continue
+                last = earlier[-1]
+                here = [Mention(last.label, last.id, s0 + am.start(), s0 + am.end(), last.product, stext[am.start():am.end()])]
+                carried = True
             promoted = self._promoted(stext, scan, s0, s1)
-            if not promoted:
+            if carried:
+                # a carried subject needs an explicit claim or offer, not a bare condition
+                # ("...; in the US it is licensed only for ..." is a status fact)
+                promoted = self._cued(stext) and not semantic.cue(stext, "approval_cues") and not semantic.cue(stext, "research_cues")
+            if not promoted and not carried:
                 # "our GHRP-6 is made in ...": a seller's own product is an offer
                 promoted = any(_OUR.search(low[max(s0, m.start - 24):m.start]) for m in here)
-            if not promoted:
-                continue
+            if not promoted and not carried and block_strong and not semantic.cue(stext, "research_cues"):
+                promoted = True  # "TB-500 科研试剂，非人用。下单附赠注射器…"
             for rule in self.rules:
+                own = self.own_rx.get(rule.id)
+                if rule.spec.get("cues"):
+                    if own is None or not any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in own.finditer(stext)):
+                        continue
+                elif not promoted:
+                    continue
                 if rule.spec["sport_words"] and not scan.state.context.sport:
                     rx = self.sport_rx[rule.id]
                     if rx is None or not rx.search(low):
@@ -101,7 +136,9 @@ class CompiledUnapproved(CompiledKind):
                 for m in here:
                     if not self._counts(rule, m.id):
                         continue
-                    if marks.negated(stext, m.start - s0, m.end - s0, self.lang):
+                    if not rule.spec.get("cues") and self._cosmetic_only(rule, m.id, stext, scan, s0, s1):
+                        continue
+                    if not carried and marks.negated(stext, m.start - s0, m.end - s0, self.lang):
                         continue
                     s = kb.substances.get(m.id)
                     yield Hit(rule, scan.index, m.start, m.end, substance=s.name if s else m.text, negation_checked=True)
