@@ -56,7 +56,16 @@ def cache_dir() -> Path:
 
 
 def enabled() -> bool:
+    """Per-file results are cached unless ``--no-cache`` (COMPLIANCE_LINT_NO_CACHE=1).
+
+    Compiled rule data (plans, packs) is keyed by content and always cached;
+    ``COMPLIANCE_LINT_NO_CACHE=all`` turns that off too.
+    """
     return os.environ.get("COMPLIANCE_LINT_NO_CACHE", "") in ("", "0")
+
+
+def rules_enabled() -> bool:
+    return os.environ.get("COMPLIANCE_LINT_NO_CACHE", "") != "all"
 
 
 def _dist_version(name: str) -> str:
@@ -104,8 +113,12 @@ def warn(message: str) -> None:
         print(f"compliance-lint: warning: {message}", file=sys.stderr)
 
 
+def _on(namespace: str) -> bool:
+    return enabled() if namespace == "results" else rules_enabled()
+
+
 def get_json(namespace: str, key: str) -> Any:
-    if not enabled():
+    if not _on(namespace):
         return None
     path = _path(namespace, key, ".json")
     try:
@@ -119,7 +132,7 @@ def get_json(namespace: str, key: str) -> Any:
 
 
 def put_json(namespace: str, key: str, value: Any) -> None:
-    if not enabled():
+    if not _on(namespace):
         return
     put_bytes(namespace, key, ".json", json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
@@ -137,7 +150,7 @@ def put_bytes(namespace: str, key: str, suffix: str, data: bytes) -> None:
 
 def get_pickle(namespace: str, key: str) -> Any:
     """Unpickle only from the user cache directory, never from a checkout."""
-    if not enabled():
+    if not _on(namespace):
         return None
     path = _path(namespace, key, ".pickle")
     try:
@@ -153,7 +166,7 @@ def get_pickle(namespace: str, key: str) -> Any:
 
 
 def put_pickle(namespace: str, key: str, value: Any) -> None:
-    if not enabled():
+    if not _on(namespace):
         return
     import pickle
 

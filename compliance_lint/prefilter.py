@@ -330,14 +330,29 @@ def regex_literals(pattern: str, ignorecase: bool = True) -> list[tuple[str, ...
         return None
     out: list[tuple[str, ...]] = []
     for term in dnf:
-        lits = tuple(sorted({x.lower() for x in term}))
-        if not lits or any(not x.strip() for x in lits):
+        # Characters a case-insensitive engine may fold onto others ("µ" also
+        # matches Greek "Μ"/"μ") are not compared: keep the longest run of
+        # ASCII or caseless characters of each literal.
+        lits = tuple(sorted({r for r in (_fold_safe(x.lower()) for x in term) if r.strip()}))
+        if not lits:
             return None
-        for x in lits:
-            if not x.isascii() and not all(c.lower() == c.upper() or not c.isalpha() for c in x):
-                return None  # case folding beyond str.lower(): do not guess
         out.append(lits)
     return sorted(set(out))
+
+
+def _fold_safe(lit: str) -> str:
+    runs = [lit]
+    if not lit.isascii():
+        runs = []
+        cur = ""
+        for c in lit:
+            if c.isascii() or c.lower() == c.upper() == c:
+                cur += c
+            else:
+                runs.append(cur)
+                cur = ""
+        runs.append(cur)
+    return max(runs, key=len) if runs else ""
 
 
 _MAX_SET = 64

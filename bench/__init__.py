@@ -1,0 +1,1 @@
+"""Benchmark for compliance-lint: a seeded corpus generator and ``bench/run.py``."""
