@@ -48,7 +48,7 @@ _EN_ATTRIB = re.compile(
     r"warn(?:s|ed|ing)?|warning letters?|cease-and-desist|untitled letters?|cited|fined|penali[sz]ed|"
     r"ruled|ruling|banned|upheld|complaint|enforcement|prosecuted|charged|"
     r"according to (?:the )?(?:fda|ftc|asa|tga|mhra|samr|regulators?)|"
-    r"(?:fda|ftc|asa|tga|mhra|samr|regulators?|the agency|the authority|the court) (?:said|says|stated|found|noted|objected)|"
+    r"(?:fda|ftc|asa|tga|mhra|samr|regulators?|the agency|the authority|the court) (?:has |have |had )?(?:said|says|stated|found|noted|objected|warned|cautioned|explained)|"
     r"prohibits?|forbids?|must not|may not|shall not|is (?:not )?permitted|bans?|"
     r"regulation \d+|article \d+|art\.\s*\d+|section \d+|§\s*\d+|cfr|directive|the code|cap code|"
     r"phrases? like|wording (?:such as|like)|words? like|terms? like|statements? like|claims? like|"

@@ -91,6 +91,8 @@ class CompiledOffLabel(CompiledKind):
             pop_spans = _population_spans(stext)
             if semantic.cue(stext, "research_cues") or semantic.cue(_blank(stext, pop_spans), "adverse_cues"):
                 continue
+            if _EN_CALLED_OFF_LABEL.search(stext):
+                continue  # "using Ozempic for weight loss is off-label": the text names the use as off-label
             all_conds = sconds  # population conditions still qualify an approval (HIV lipodystrophy)
             sconds = [c for c in sconds if not _is_population(stext, c.start - s0, c.end - s0, pop_spans)]
             if not sconds:
@@ -125,6 +127,14 @@ class CompiledOffLabel(CompiledKind):
                     if not inherited and _subject_negated(stext, subj.start - s0, subj.end - s0, self.lang):
                         continue  # the subject must not be negated either ("not Ozempic", 别迷信生长肽)
                     approved_here = [c.id for c in all_conds if self._approved(kb, subj, jur, c.id)]
+                    excl = None if inherited else _outside_population(kb, subj, jur, stext, s0, all_conds, self.lang)
+                    if excl is not None:
+                        # "Ozempic ... no diabetes needed": promoted to people outside the approved population
+                        yield Hit(rule, scan.index, min(subj.start, excl.start), max(subj.end, excl.end),
+                                  substance=subj.product or _name(kb, subj),
+                                  condition=f"people without {_cname(kb, excl.id)} (outside its approved population)",
+                                  negation_checked=True)
+                        break
                     for cond in sconds:
                         if cond.id in approved_here or cond.id in approved_any:
                             continue
@@ -231,3 +241,39 @@ def _name(kb: Any, m: Any) -> str:
 def _cname(kb: Any, cid: str) -> str:
     c = kb.conditions.get(cid)
     return c.en[0] if c and c.en else cid.replace("_", " ")
+
+
+# An approved indication that defines who may be treated, and conditions that
+# name the same population ("without HIV" for tesamorelin's HIV lipodystrophy).
+POPULATION_OF = {"hiv_lipodystrophy": {"hiv_aids"}}
+_EN_CALLED_OFF_LABEL = re.compile(r"\b(?:is|are|be|been|being|considered|counts?\s+as|remains?|would\s+be)\s+(?:\w+\s+)?off[- ]label\b")
+_EN_POP_NEG_AFTER = re.compile(r"\s*(?:or not|optional|not required|not needed|not necessary)\b")
+# Negation of having the condition (not of a claim verb: "does not reverse diabetes").
+_EN_POP_NEG_BEFORE = re.compile(
+    r"(?:\bwithout|\bno|\bnot\s+(?:just|only)\s+for|\b(?:don't|do\s+not|doesn't|does\s+not|didn't)\s+(?:even\s+)?have|"
+    r"\bnever\s+(?:even\s+)?(?:had|have\s+had|been\s+diagnosed\s+with)|\bhaven't\s+(?:got|had)|\bwhether\s+or\s+not\s+you\s+have|"
+    r"\bfree\s+of|\bnon-?)\s+(?:(?:a|any|an|even|the|actual|real)\s+)?$"
+)
+_EN_NOT_PROMOTION = re.compile(
+    r"\b(?:approved|approval|indicated|label(?:l?ed)?|off[- ]label|should not|must not|do not use|don't use|not for use|"
+    r"not recommended|never use|is not for|isn't for|are not for|aren't for|not meant for|not intended)\b"
+)
+
+
+def _outside_population(kb: Any, subj: Any, jur: str, stext: str, s0: int, conds: list[Any], lang: str) -> Any:
+    """A condition that defines the substance's approved population, negated in a
+    promotion ("no diabetes needed", "I don't even have diabetes", "not just for HIV
+    patients"): the product is promoted to people outside its approval (English)."""
+    if lang != "en" or subj.label != "SUBSTANCE" or not kb.is_approved(subj.id, jur):
+        return None
+    if _EN_NOT_PROMOTION.search(stext):
+        return None  # an approval statement, a label limit or a warning, not an offer
+    approved = set(kb.approved_conditions(subj.id, jur, subj.product))
+    for c in conds:
+        in_population = kb.approved_for(subj.id, jur, c.id, subj.product) or any(c.id in POPULATION_OF.get(a, ()) for a in approved)
+        if not in_population:
+            continue
+        rs, re_ = c.start - s0, c.end - s0
+        if _EN_POP_NEG_BEFORE.search(stext[max(0, rs - 40):rs]) or _EN_POP_NEG_AFTER.match(stext, re_):
+            return c
+    return None

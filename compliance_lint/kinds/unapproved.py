@@ -180,8 +180,11 @@ class CompiledUnapproved(CompiledKind):
 
     def _promoted(self, stext: str, scan: BlockScan, s0: int, s1: int) -> bool:
         strong = self.strong_rx.search(stext) if self.strong_rx else None
-        if semantic.cue(stext, "research_cues") and not strong and not _extrapolated(stext):
+        extrapolated = _extrapolated(stext)
+        if semantic.cue(stext, "research_cues") and not strong and not extrapolated:
             return False
+        if extrapolated:
+            return True
         if strong and not marks.negated(stext, strong.start(), strong.end(), self.lang):
             return True
         if self.cue_rx:
