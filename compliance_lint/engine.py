@@ -22,6 +22,7 @@ from compliance_lint.nlp import detect_lang, get_nlp
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import SourceDocument
 from compliance_lint.suppress import apply_suppressions
+from compliance_lint.textmap import split_long_blocks
 
 LOWER = {"error": "warning", "warning": "info", "info": "info"}
 
@@ -121,6 +122,7 @@ class Linter:
         langs = self.block_langs(doc)
         state = DocumentState(context=context, blocks=doc.blocks, langs=langs)
         selected = self.selection(doc, langs)
+        doc.blocks = split_long_blocks(doc.blocks)  # no block near nlp.max_length
         spacy_docs: dict[int, Any] = _LazyDocs(doc.blocks, langs)
         for lang in sorted(set(langs)):
             idx = [i for i, lg in enumerate(langs) if lg == lang and (selected is None or selected[i])]

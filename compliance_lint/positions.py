@@ -5,28 +5,20 @@ Line breaks are ``\\n``, ``\\r\\n`` and a lone ``\\r`` (DESIGN: JSON contract).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+
+_BREAK = re.compile(r"\r\n?|\n")
 
 
 class LineIndex:
     """Maps character offsets of ``text`` to (line, column), both 1-based."""
 
     def __init__(self, text: str) -> None:
+        # One regex pass: linear even for a 50 MB file of a million lines.
         starts = [0]
-        i = 0
+        starts.extend(m.end() for m in _BREAK.finditer(text))
         n = len(text)
-        find_n = text.find
-        while True:
-            j_n = find_n("\n", i)
-            j_r = find_n("\r", i)
-            if j_n < 0 and j_r < 0:
-                break
-            if j_r >= 0 and (j_n < 0 or j_r < j_n):
-                nxt = j_r + 2 if j_r + 1 < n and text[j_r + 1] == "\n" else j_r + 1
-            else:
-                nxt = j_n + 1
-            starts.append(nxt)
-            i = nxt
         self.starts = starts
         self.length = n
 

@@ -12,7 +12,7 @@ import html
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Characters that render as nothing but split a word: a zero-width space inside
 # "cu\u200bre" must not hide "cure".
@@ -20,6 +20,11 @@ INVISIBLE = frozenset(
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068"
     "\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+    # NUL (a stray one must not split "cu\0re"), variation selectors, tag characters.
+    "\x00\ufff9\ufffa\ufffb"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+    + "".join(chr(c) for c in range(0xE0000, 0xE0080))
+    + "".join(chr(c) for c in range(0xE0100, 0xE01F0))
 )
 
 # Latin look-alikes from Cyrillic and Greek that evade word lists ("сure").
@@ -106,7 +111,7 @@ def normalise(text: str, offsets: array) -> tuple[str, array]:
     """
     out: list[str] = []
     out_offsets = array("q")
-    for ch, off in zip(text, offsets):
+    for ch, off in zip(text, offsets, strict=False):
         if ch in INVISIBLE:
             continue
         if ch in ("\t", "\n", "\r", "\u00a0", "\u3000", "\u2028", "\u2029"):
@@ -140,8 +145,49 @@ def _needs_nfkc(ch: str) -> bool:
         or 0x2460 <= code <= 0x24FF
         or 0x2100 <= code <= 0x214F
         or 0x2070 <= code <= 0x209F
+        # CJK look-alikes: Kangxi radicals ("⽆" for 无), compatibility ideographs.
+        or 0x2F00 <= code <= 0x2FDF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x2F800 <= code <= 0x2FA1F
         or ch in "\u2010\u2011\u2012\u2013\u2212"
     )
+
+
+# Blocks are tokenized whole by spaCy; one longer than this (a 5 MB single-line
+# file, a giant table row) is cut into pieces at sentence ends, else at
+# whitespace, so it stays far below ``nlp.max_length`` and linear to scan.
+MAX_BLOCK_CHARS = 100_000
+_CUT_AFTER = (". ", "! ", "? ", "; ", "。", "！", "？", "；", "…", "\n", "，", "、")
+
+
+def split_long_blocks(blocks: list[Block], limit: int = MAX_BLOCK_CHARS) -> list[Block]:
+    """Blocks no longer than ``limit`` characters, offsets kept (idempotent)."""
+    if all(len(b.text) <= limit for b in blocks):
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        text = block.text
+        n = len(text)
+        if n <= limit:
+            out.append(block)
+            continue
+        start = 0
+        while start < n:
+            end = min(n, start + limit)
+            if end < n:
+                end = _cut_point(text, start, end)
+            out.append(replace(block, text=text[start:end], offsets=block.offsets[start:end + 1]))
+            start = end
+    return out
+
+
+def _cut_point(text: str, start: int, end: int) -> int:
+    lo = start + (end - start) // 2
+    best = max((text.rfind(p, lo, end) + len(p) for p in _CUT_AFTER if text.rfind(p, lo, end) >= 0), default=-1)
+    if best > lo:
+        return best
+    space = max(text.rfind(" ", lo, end), text.rfind("\u3000", lo, end))
+    return space + 1 if space >= lo else end
 
 
 def plain_blocks(text: str, base: int = 0, kind: str = "paragraph") -> list[Block]:

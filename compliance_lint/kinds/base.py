@@ -9,6 +9,7 @@ the engine afterwards, uniformly for every kind.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable
 
@@ -106,8 +107,18 @@ class KindBase:
 
 
 def sentence_of(doc: Doc, start_char: int) -> Span:
-    """The sentence containing ``start_char``."""
-    for sent in doc.sents:
-        if sent.start_char <= start_char < sent.end_char:
-            return sent
+    """The sentence containing ``start_char``.
+
+    Sentence bounds are computed once per Doc and searched by bisection: a
+    block with thousands of sentences and thousands of hits stays linear.
+    """
+    bounds = doc.user_data.get("_sentence_bounds")
+    if bounds is None:
+        sents = list(doc.sents)
+        bounds = ([s.start_char for s in sents], [s.end_char for s in sents], [s.start for s in sents], [s.end for s in sents])
+        doc.user_data["_sentence_bounds"] = bounds
+    starts, ends, tok_starts, tok_ends = bounds
+    i = bisect_right(starts, start_char) - 1
+    if i >= 0 and start_char < ends[i]:
+        return doc[tok_starts[i]:tok_ends[i]]
     return doc[:]

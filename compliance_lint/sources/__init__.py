@@ -13,6 +13,7 @@ from compliance_lint.sources.base import (
     SourceDocument,
     decode_bytes,
 )
+from compliance_lint.textmap import split_long_blocks
 
 EXTENSIONS = {
     ".md": "markdown",
@@ -52,6 +53,7 @@ def load_document(path: str, data: bytes, fmt: str | None = None) -> SourceDocum
         from compliance_lint.sources.text import parse_text
 
         doc = parse_text(text)
+    doc.blocks = split_long_blocks(doc.blocks)
     doc.path = path
     doc.format = fmt
     doc.encoding = encoding

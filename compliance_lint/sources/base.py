@@ -55,9 +55,13 @@ _BOMS = (
 def decode_bytes(path: str, data: bytes) -> tuple[str, str, bool]:
     """Decode with BOM sniffing; UTF-8 otherwise. Returns (text, encoding, bom).
 
-    A BOM is removed and not counted in columns (DESIGN). Files with NUL bytes
-    and no UTF-16/32 BOM are binary. Invalid UTF-8 is an error that names the
-    byte offset: guessing a legacy encoding silently could mis-place findings.
+    A BOM is removed and not counted in columns (DESIGN). Without a BOM the
+    file must be UTF-8: guessing a legacy encoding (Latin-1, GB18030) silently
+    could mis-read words and drop findings, so invalid UTF-8 is an error that
+    names the line, column and byte. A file is binary (skipped in folder walks)
+    when it has NUL bytes and is not UTF-8 text, or is mostly control bytes;
+    a UTF-8 text with a stray NUL is still linted (the NUL counts as nothing,
+    so it cannot hide a word).
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -65,16 +69,38 @@ def decode_bytes(path: str, data: bytes) -> tuple[str, str, bool]:
                 return data[len(bom):].decode(encoding), encoding, True
             except UnicodeDecodeError as exc:
                 raise SourceError(path, f"cannot decode as {encoding} ({exc.reason} at byte {exc.start + len(bom)})") from None
-    if b"\x00" in data[:8192]:
+    has_nul = b"\x00" in data[:8192]
+    if has_nul and _mostly_control(data[:8192]):
         raise BinaryFileError(path, "binary file (contains NUL bytes), skipped")
     try:
         return data.decode("utf-8"), "utf-8", False
     except UnicodeDecodeError as exc:
-        raise SourceError(
-            path,
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "convert the file to UTF-8",
-        ) from None
+        if has_nul or b"\x00" in data:
+            raise BinaryFileError(path, "binary file (contains NUL bytes), skipped") from None
+        raise SourceError(path, _utf8_problem(data, exc.start)) from None
+
+
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 12, 13)) + b"\x7f"
+
+
+def _mostly_control(sample: bytes) -> bool:
+    """More than one byte in ten is a control character (NUL included)."""
+    if not sample:
+        return False
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return controls * 10 > len(sample)
+
+
+def _utf8_problem(data: bytes, start: int) -> str:
+    from compliance_lint.positions import LineIndex
+
+    prefix = data[:start].decode("utf-8", "replace")
+    line, col = LineIndex(prefix).line_col(len(prefix))
+    return (
+        f"not valid UTF-8: byte 0x{data[start]:02x} at line {line}, column {col} (offset {start}); "
+        "only UTF-8, and UTF-16/32 with a BOM, are read: convert the file to UTF-8 "
+        "(for example: iconv -f GB18030 -t UTF-8, or -f LATIN1)"
+    )
 
 
 _DIRECTIVE = re.compile(

@@ -1,9 +1,11 @@
 """HTML: visible text, plus the attributes and metadata product pages put claims in.
 
-Parsed with the standard library's ``html.parser`` (a real tokenizer, tolerant
-of broken markup) with ``convert_charrefs=False`` so every text run and entity
-keeps its exact offset. Scripts, styles, code and comments are never linted;
-comments still carry suppression directives.
+Tokenized by ``htmltok`` (linear time on hostile markup, HTML5 end-of-file
+rules, every text run and entity at its exact offset). Scripts, styles, code
+and comments are never linted; comments still carry suppression directives.
+Inline code (``code``, ``kbd``, ``samp``, ``var``) left open ends at the next
+block boundary, and a ``pre`` or ``textarea`` left open to the end of the file
+is linted as text: an unclosed tag must not hide the rest of a page.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from html.parser import HTMLParser
 
-from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import Directive, SourceDocument, parse_directive
+from compliance_lint.sources.htmltok import tokenize
 from compliance_lint.textmap import Block, BlockBuilder, align
 
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "code", "pre", "svg", "math", "textarea", "kbd", "samp", "var"})
@@ -27,15 +28,19 @@ VOID_TAGS = frozenset("area base br col embed hr img input link meta param sourc
 META_NAMES = frozenset({"description", "og:description", "twitter:description", "og:title", "twitter:title", "keywords"})
 ATTRS = ("alt", "title", "aria-label")
 JSONLD_KEYS = ("description", "headline", "reviewBody", "text", "abstract", "name")
+INLINE_SKIP = frozenset({"code", "kbd", "samp", "var"})
+VISIBLE_SKIP = INLINE_SKIP | {"pre", "textarea"}
 _ATTR_RE = r"""(?:^|\s){name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
 
 
-class _Extractor(HTMLParser):
-    def __init__(self, text: str, base: int, lines: LineIndex) -> None:
-        super().__init__(convert_charrefs=False)
+class _Extractor:
+    def __init__(self, text: str, base: int, skip_visible: bool = True) -> None:
         self.src = text
         self.base = base
-        self.lines = lines
+        self.pos = 0
+        self.raw_tag = ""
+        self.skip_tags = SKIP_TAGS if skip_visible else SKIP_TAGS - VISIBLE_SKIP
+        self.open_skip_at = -1
         self.blocks: list[Block] = []
         self.directives: list[Directive] = []
         self.builder = BlockBuilder()
@@ -46,11 +51,10 @@ class _Extractor(HTMLParser):
 
     # position of the current event in the *whole* document
     def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.base + self._local_line_start(line) + col
+        return self.base + self.pos
 
-    def _local_line_start(self, line: int) -> int:
-        return self.lines.line_start(line)
+    def get_starttag_text(self) -> str:
+        return self.raw_tag
 
     def flush(self) -> None:
         kind = "heading" if self.in_heading else "paragraph"
@@ -68,10 +72,13 @@ class _Extractor(HTMLParser):
         self._attributes(tag, attrs, raw, start)
         if tag == "script" and any(k == "type" and (v or "").lower() == "application/ld+json" for k, v in attrs):
             self.in_jsonld = True
-        if tag in SKIP_TAGS and tag not in VOID_TAGS:
+        if tag in self.skip_tags and tag not in VOID_TAGS:
+            if not self.skip_depth:
+                self.open_skip_at = self.pos + len(raw)
             self.skip_depth.append(tag)
             return
         if tag in BLOCK_TAGS:
+            self._close_inline_skip()
             self.flush()
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.in_heading = True
@@ -87,8 +94,14 @@ class _Extractor(HTMLParser):
         else:
             self.builder.separator(start)
 
+    def _close_inline_skip(self) -> None:
+        if self.skip_depth and all(t in INLINE_SKIP for t in self.skip_depth):
+            self.skip_depth.clear()
+
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
+        if tag in BLOCK_TAGS:
+            self._close_inline_skip()
         if self.skip_depth:
             if tag in self.skip_depth:
                 while self.skip_depth and self.skip_depth.pop() != tag:
@@ -109,13 +122,7 @@ class _Extractor(HTMLParser):
             return
         self.builder.add_source(data, start)
 
-    def handle_entityref(self, name: str) -> None:
-        self._ref(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self._ref(f"&#{name};")
-
-    def _ref(self, raw: str) -> None:
+    def handle_ref(self, raw: str) -> None:
         if self.skip_depth:
             return
         start = self._offset()
@@ -151,10 +158,10 @@ class _Extractor(HTMLParser):
     def _jsonld(self, data: str, start: int) -> None:
         try:
             json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return
         for key in JSONLD_KEYS:
-            for m in re.finditer(r'"%s"\s*:\s*"((?:[^"\\]|\\.)*)"' % key, data):
+            for m in re.finditer(r'"' + key + r'"\s*:\s*"((?:[^"\\]|\\.)*)"', data):
                 try:
                     value = json.loads(f'"{m.group(1)}"')
                 except ValueError:
@@ -171,11 +178,20 @@ class _Extractor(HTMLParser):
 
 def extract_html(text: str, base: int = 0) -> tuple[list[Block], list[Directive]]:
     """Blocks and directives of an HTML fragment that starts at ``base`` in its file."""
-    parser = _Extractor(text, base, LineIndex(text))
-    parser.feed(text)
-    parser.close()
+    parser = _Extractor(text, base)
+    tokenize(text, parser)
     parser.flush()
-    return parser.blocks, parser.directives
+    blocks, directives = parser.blocks, parser.directives
+    if parser.skip_depth and parser.skip_depth[0] in VISIBLE_SKIP and parser.open_skip_at >= 0:
+        # <pre> or <textarea> never closed: a browser shows the rest of the page.
+        cut = parser.open_skip_at
+        rest = _Extractor(text[cut:], base + cut, skip_visible=False)
+        tokenize(text[cut:], rest)
+        rest.flush()
+        blocks = blocks + rest.blocks
+        seen = {d.offset for d in directives}
+        directives = directives + [d for d in rest.directives if d.offset not in seen]
+    return blocks, directives
 
 
 def parse_html(text: str) -> SourceDocument:

@@ -25,6 +25,10 @@ PROSE_FIELDS = ("title", "description", "summary", "excerpt", "subtitle")
 # Deep nesting beyond markdown-it's limit silently drops text (an evasion route):
 # raise the limit, and lint any line the parse did not cover as plain text.
 MAX_NESTING = 200
+# Leaf block tokens: every line of prose the parser kept lies in one of them.
+_LEAVES = frozenset({"inline", "fence", "code_block", "html_block", "hr", "front_matter"})
+# Container markers at the start of a line: blockquote ">", list bullets and numbers.
+_CONTAINER = re.compile(r"[ \t]*(?:(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*")
 
 _MD: dict[bool, MarkdownIt] = {}
 
@@ -50,7 +54,14 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
     directives: list[Directive] = []
     work = text
     lines = LineIndex(text)
-    tokens = _parser(indented_code).parse(work)
+    # markdown-it turns NUL into U+FFFD, which is not in the source: give it an
+    # invisible stand-in of the same length instead, so "cu\0re" still reads "cure".
+    work = work.replace("\x00", "\u2060")
+    try:
+        tokens = _parser(indented_code).parse(work)
+    except RecursionError:
+        # Python's stack ran out inside the parser: lint every line as plain text.
+        return SourceDocument(text=text, blocks=plain_blocks(text), directives=directives)
     blocks: list[Block] = []
     front: dict[str, Any] = {}
     heading = ""
@@ -88,6 +99,10 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
                 if block:
                     blocks.append(block)
             row_builder = None
+            continue
+        if tok.type == "fence" and tok.map and not _fence_closed(tok, text, lines):
+            # An unclosed fence swallows the rest of the document: lint it as text.
+            blocks.extend(_loose_lines(text, lines, range(tok.map[0] + 1, tok.map[1])))
             continue
         if tok.type == "html_block" and tok.map:
             start, end = region(tok.map)
@@ -245,22 +260,61 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
 
 
 def _uncovered(text: str, lines: LineIndex, covered: list[tuple[int, int]], tokens: list[Any]) -> list[Block]:
-    """Lines no block token covers while nested beyond the parser's depth limit.
+    """Lines no leaf token covers, when the parse hit markdown-it's depth limit.
 
-    markdown-it drops content nested deeper than ``maxNesting``; that text is
-    linted as plain text rather than silently skipped.
+    markdown-it drops content nested deeper than ``maxNesting`` (lists,
+    blockquotes); that text is linted as plain text rather than silently
+    skipped. Container tokens cover such lines, so only leaf tokens count.
     """
-    if not any(t.level >= MAX_NESTING - 2 for t in tokens):
+    if not tokens or max(t.level for t in tokens) < MAX_NESTING - 1:
         return []
-    seen = bytearray(lines.line_count() + 1)
-    for a, b in covered:
-        for i in range(a, min(b, len(seen))):
-            seen[i] = 1
+    count = lines.line_count()
+    seen = bytearray(count + 1)
+    for tok in tokens:
+        if tok.map and tok.type in _LEAVES:
+            a, b = tok.map
+            seen[a:min(b, count)] = b"\x01" * max(0, min(b, count) - a)
+    return _loose_lines(text, lines, (i for i in range(count) if not seen[i]))
+
+
+def _fence_closed(tok: Any, text: str, lines: LineIndex) -> bool:
+    first, end = tok.map
+    if end - 1 <= first:
+        return False
+    start = lines.line_start(end)
+    stop = lines.line_start(end + 1) if end < lines.line_count() else len(text)
+    last = _CONTAINER.sub("", text[start:stop], count=1).strip()
+    mark = tok.markup[:1] or "`"
+    return len(last) >= len(tok.markup) and not last.strip(mark)
+
+
+def _loose_lines(text: str, lines: LineIndex, numbers: Any) -> list[Block]:
+    """Blocks of plain text from the given 0-based lines, container markers removed.
+
+    Consecutive non-blank lines form one block, so a sentence broken over
+    lines is linted whole.
+    """
     blocks: list[Block] = []
-    for i in range(lines.line_count()):
-        if seen[i]:
-            continue
+    builder = BlockBuilder()
+    previous = -2
+    count = lines.line_count()
+    for i in numbers:
         start = lines.line_start(i + 1)
-        end = lines.line_start(i + 2) if i + 1 < lines.line_count() else len(text)
-        blocks.extend(plain_blocks(text[start:end], start))
+        stop = lines.line_start(i + 2) if i + 1 < count else len(text)
+        raw = text[start:stop].rstrip("\r\n")
+        skip = _CONTAINER.match(raw).end()  # type: ignore[union-attr]
+        body = raw[skip:]
+        if i != previous + 1 or not body.strip():
+            block = builder.build("paragraph")
+            if block:
+                blocks.append(block)
+            builder = BlockBuilder()
+        if body.strip():
+            if builder.chars:
+                builder.separator(start - 1)
+            builder.add_source(body, start + skip)
+        previous = i
+    block = builder.build("paragraph")
+    if block:
+        blocks.append(block)
     return blocks
