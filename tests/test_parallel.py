@@ -1,0 +1,103 @@
+"""--jobs: a process pool over files gives the same report, in the same order, as one process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from compliance_lint.config import Config
+from compliance_lint.packs import load_registry
+from compliance_lint.parallel import FileRunner
+from compliance_lint.runner import build_linter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PACK = 'id: zpar\ntitle: "Parallel test"\njurisdiction: US\nversion: "1"\nas_of: "2026-01-01"\n'
+RULES = """\
+rules:
+  - id: zpar.cure
+    kind: phrase
+    category: cure_claim
+    severity: error
+    message: {en: "cure {match}"}
+    citation: {text: "T 1", url: "https://example.org/1"}
+    rationale: r
+    suggestion: s
+    terms: [cure, miracle]
+    examples: {bad: ["It cures it."], good: ["Plain."]}
+"""
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "packs" / "zpar"
+    folder.mkdir(parents=True)
+    (folder / "pack.yaml").write_text(PACK, encoding="utf-8")
+    (folder / "rules.yaml").write_text(RULES, encoding="utf-8")
+    (tmp_path / ".compliance-lint.yaml").write_text("packs: [zpar]\nrule_paths: [packs]\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    for i in range(12):
+        sub = docs / f"d{i % 3}"
+        sub.mkdir(parents=True, exist_ok=True)
+        body = "\n\n".join(f"Paragraph {j}: this {'cures' if (i + j) % 3 == 0 else 'helps'} a miracle {i}." for j in range(4))
+        (sub / f"f{i:02d}.md").write_text(f"# Post {i}\n\n{body}\n", encoding="utf-8")
+    return tmp_path
+
+
+def _cli(args: list[str], cwd: Path, **kw) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "compliance_lint", *args], capture_output=True, text=True, cwd=str(cwd),
+                          env=env, timeout=300, **kw)
+
+
+def test_pool_results_match_one_process_in_order(project: Path) -> None:
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    serial = FileRunner(linter, Config(), files, jobs=1, use_cache=False)
+    pooled = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    assert pooled.jobs == 2 and serial.jobs == 1
+    a = [serial.lint_file(linter, Config(), p, n) for p, n in files]
+    b = [pooled.lint_file(linter, Config(), p, n) for p, n in files]
+    assert [r.path for r in b] == [p for p, _ in files]
+    assert [[f.to_json() for f in r.findings] for r in a] == [[f.to_json() for f in r.findings] for r in b]
+    assert b[0].document is not None and b[0].document.text.startswith("# Post")
+
+
+def test_single_file_uses_no_pool(project: Path) -> None:
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    runner = FileRunner(linter, Config(), [(str(project / "docs" / "d0" / "f00.md"), True)], jobs=8, use_cache=False)
+    assert runner.jobs == 1
+
+
+def test_cli_jobs_report_identical(project: Path) -> None:
+    one = _cli(["check", "--no-cache", "--jobs", "1", "--format", "json", "docs"], project)
+    two = _cli(["check", "--no-cache", "--jobs", "2", "--format", "json", "docs"], project)
+    assert one.returncode == two.returncode == 1, one.stderr + two.stderr
+    assert one.stdout == two.stdout
+    assert '"zpar.cure"' in one.stdout
+
+
+def test_ctrl_c_in_the_pool_exits_130_quietly(project: Path) -> None:
+    docs = project / "many"
+    docs.mkdir()
+    text = "\n\n".join("This miracle cure works. " * 40 for _ in range(40))
+    for i in range(400):
+        (docs / f"m{i:03d}.md").write_text(text, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "compliance_lint", "check", "--no-cache", "--jobs", "2", "many"], cwd=str(project),
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(4)
+    if proc.poll() is not None:
+        pytest.skip("finished before the interrupt")
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
