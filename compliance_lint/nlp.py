@@ -10,14 +10,14 @@ sentencizer with Chinese sentence punctuation.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 ZH_PUNCT = ["。", "！", "？", "!", "?", "；", ";", "…", "\n"]
 EN_PUNCT = [".", "!", "?", ";", "。", "！", "？", "…"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_nlp(lang: str) -> Any:
     import spacy
 
@@ -27,8 +27,21 @@ def get_nlp(lang: str) -> Any:
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer", config={"punct_chars": EN_PUNCT})
+        _split_citation_markers(nlp)
     nlp.max_length = 2_000_000
     return nlp
+
+
+# Footnote and citation markers glued to a word ("cures diabetes[1]", "cure[^2]",
+# "cure(3)", "cure¹") must not hide the word from the matchers.
+CITATION_SUFFIXES = (r"\[\^?\d{1,3}\]", r"\(\d{1,3}\)", r"\^\d{1,3}", r"[\u00b9\u00b2\u00b3\u2070-\u2079]+", r"[*†‡§]+")
+
+
+def _split_citation_markers(nlp: Any) -> None:
+    from spacy.util import compile_suffix_regex
+
+    suffixes = list(CITATION_SUFFIXES) + list(nlp.Defaults.suffixes or [])
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 @lru_cache(maxsize=1)

@@ -163,17 +163,29 @@ def read_input(path: str, stdin_bytes: bytes | None = None) -> bytes:
         raise SourceError(path, f"cannot read ({exc.strerror})") from None
 
 
-def document_context(config: Config, doc: SourceDocument, override: Context | None = None) -> Context:
+def document_context(config: Config, doc: SourceDocument, override: Context | None = None, warnings: list[str] | None = None) -> Context:
     ctx = override or config.context
     fm = doc.front_matter.get("context") if isinstance(doc.front_matter, dict) else None
+    if fm is not None and not isinstance(fm, dict) and warnings is not None:
+        warnings.append(f"{doc.path}: front matter 'context' should be a mapping (audience, content, product, sport, markets); ignored")
     if isinstance(fm, dict):
         from compliance_lint.config import parse_context
 
         try:
             fm_ctx = parse_context(fm, lambda p: ConfigError(p))
-        except ConfigError:
+        except ConfigError as exc:
+            # a typo (product: suplement) must not silently switch product rules off
+            if warnings is not None:
+                warnings.append(f"{doc.path}: front matter context: {exc}; the document's context was ignored")
             return ctx
-        return ctx.merged({k: getattr(fm_ctx, k) for k in fm if k in ("audience", "content", "product", "sport", "markets")})
+        ctx = ctx.merged({k: getattr(fm_ctx, k) for k in fm if k in ("audience", "content", "product", "sport", "markets")})
+    if ctx.content == "advertising" and not (isinstance(fm, dict) and "content" in fm):
+        # Approved product information (PI, Medication Guide, SmPC, leaflet, CMI, 说明书)
+        # rarely carries front matter: read the genre from its section titles (doctype.py).
+        from compliance_lint import doctype
+
+        if doctype.is_kind(doc.text, "label"):
+            ctx = ctx.merged({"content": "label"})
     return ctx
 
 
@@ -190,7 +202,8 @@ def lint_file(linter: Linter, config: Config, path: str, named: bool, display: s
         return FileResult(shown, error=InputError(shown, exc.problem))
     except RecursionError:
         return FileResult(shown, error=InputError(shown, "input nested too deeply to parse"))
-    context = document_context(config, doc)
+    notes: list[str] = []
+    context = document_context(config, doc, warnings=notes)
     try:
         findings = linter.lint(doc, context, config.rule_changes_for(path) if path != "-" else {})
     except (LintError, KeyboardInterrupt):
@@ -201,7 +214,7 @@ def lint_file(linter: Linter, config: Config, path: str, named: bool, display: s
         return FileResult(shown, error=InputError(shown, f"internal error while linting ({type(exc).__name__}: {exc}); please report it, --debug shows a traceback"))
     if context.markets is not None:
         findings = [f for f in findings if f.pack in context.markets]
-    return FileResult(shown, findings=findings, document=doc, warnings=_unused_suppressions(shown, doc))
+    return FileResult(shown, findings=findings, document=doc, warnings=notes + _unused_suppressions(shown, doc))
 
 
 def _unused_suppressions(shown: str, doc: SourceDocument) -> list[str]:

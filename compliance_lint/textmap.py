@@ -144,7 +144,7 @@ def _needs_nfkc(ch: str) -> bool:
         or 0x1D400 <= code <= 0x1D7FF
         or 0x2460 <= code <= 0x24FF
         or 0x2100 <= code <= 0x214F
-        or 0x2070 <= code <= 0x209F
+        or 0x2080 <= code <= 0x209F  # subscripts; superscripts stay (footnote markers)
         # CJK look-alikes: Kangxi radicals ("⽆" for 无), compatibility ideographs.
         or 0x2F00 <= code <= 0x2FDF
         or 0xF900 <= code <= 0xFAFF

@@ -1,0 +1,65 @@
+"""Footnote markers glued to a word do not hide it, and front-matter context typos are reported."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compliance_lint.cli import cli
+
+PACK = 'id: tst\ntitle: test\nversion: "1"\nas_of: "2026-01-01"\n'
+RULES = """
+rules:
+  - id: tst.cure
+    kind: phrase
+    category: cure_claim
+    severity: error
+    message: "m {match}"
+    citation: {text: t}
+    rationale: r
+    suggestion: s
+    terms: [cure, "no side effects"]
+    examples: {bad: ["It will cure you."], good: ["Calm."]}
+  - id: tst.supp
+    kind: phrase
+    category: other
+    severity: error
+    when: {product: supplement}
+    message: "m"
+    citation: {text: t}
+    rationale: r
+    suggestion: s
+    terms: [supports]
+    examples: {bad: ["Supports you."], good: ["Calm."]}
+"""
+
+
+@pytest.fixture()
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    pack = tmp_path / "packs" / "tst"
+    pack.mkdir(parents=True)
+    (pack / "pack.yaml").write_text(PACK, encoding="utf-8")
+    (pack / "rules.yaml").write_text(textwrap.dedent(RULES), encoding="utf-8")
+    (tmp_path / ".compliance-lint.yaml").write_text("packs: [tst]\nrule_paths: [packs]\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("text", ["It will cure[1] you.", "It will cure[^2] you.", "It will cure(3) you.", "It will cure¹ you.", "No side effects²."])
+def test_marker_glued_to_term(repo: Path, text: str) -> None:
+    (repo / "d.md").write_text(text + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--format", "json", "d.md"])
+    assert result.exit_code == 1, result.output
+    assert '"rule": "tst.cure"' in result.output
+
+
+def test_front_matter_context_typo_is_reported(repo: Path) -> None:
+    (repo / "d.md").write_text("---\ncontext:\n  product: suplement\n---\nSupports you.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "d.md"])
+    assert "product: got 'suplement'" in result.output
+    assert result.exit_code == 0
+    (repo / "d.md").write_text("---\ncontext:\n  product: supplement\n---\nSupports you.\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["check", "d.md"]).exit_code == 1
