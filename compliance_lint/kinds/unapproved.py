@@ -179,7 +179,8 @@ class CompiledUnapproved(CompiledKind):
         return False
 
     def _promoted(self, stext: str, scan: BlockScan, s0: int, s1: int) -> bool:
-        strong = self.strong_rx.search(stext) if self.strong_rx else None
+        # only a strong cue that is not negated counts (切勿自行注射 is a warning, not an offer)
+        strong = next((m for m in self.strong_rx.finditer(stext) if not marks.negated(stext, m.start(), m.end(), self.lang)), None) if self.strong_rx else None
         extrapolated = _extrapolated(stext)
         if semantic.cue(stext, "research_cues") and not strong and not extrapolated:
             return False
