@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from compliance_lint import marks, semantic
+from compliance_lint.entities import Mention
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
 from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
@@ -79,9 +80,16 @@ class CompiledOffLabel(CompiledKind):
         if not conds:
             return
         low = scan.block.text.lower()
+        question_conds: list[Any] = []
         for sent in scan.doc.sents:
             s0, s1 = sent.start_char, sent.end_char
             sconds = [m for m in conds if s0 <= m.start < s1]
+            # "Struggling with PCOS? Our Mounjaro protocol gets your cycles back":
+            # a question naming a condition sets the topic of the answer after it
+            lead_in, question_conds = question_conds, (sconds if low[s0:s1].rstrip().endswith(("?", "？")) else [])
+            if not sconds and lead_in and any(m.label in ("SUBSTANCE", "CLASS") and s0 <= m.start < s1 for m in ms):
+                # placed at the answer's start (zero width), so offsets stay inside this sentence
+                sconds = [Mention(c.label, c.id, s0, s0, c.product, c.text) for c in lead_in]
             if not sconds:
                 continue
             stext = low[s0:s1]
@@ -102,6 +110,8 @@ class CompiledOffLabel(CompiledKind):
             # inside a condition is not a drug being promoted
             cond_texts = [c.text.lower() for c in sconds]
             subjects = [m for m in subjects if not any(m.text.lower() in t and len(t) > len(m.text) for t in cond_texts)]
+            # "insulin-producing cells", "respond to insulin", "your own GLP-1": the hormone, not a drug
+            subjects = [m for m in subjects if not _endogenous(stext, m.start - s0, m.end - s0)]
             inherited = False
             if not subjects and _ANAPHOR.search(stext):
                 # a subject carried over from earlier text only when this
@@ -145,6 +155,9 @@ class CompiledOffLabel(CompiledKind):
                         rel_c = cond.start - s0
                         if marks.negated(stext, rel_c, cond.end - s0, self.lang):
                             continue
+                        if (not inherited and self.lang == "en" and semantic.cue(stext, "approval_cues")
+                                and semantic.clause_bounds(stext, rel_c, "en") != semantic.clause_bounds(stext, subj.start - s0, "en")):
+                            continue  # approval facts: "it is approved only for type 2 diabetes, while Wegovy ..."
                         if self.lang == "zh" and _ZH_NOT_APPROVED_AFTER.match(stext, cond.end - s0):
                             continue  # 单纯想减肥并不在它的适应症范围内
                         if inherited:
@@ -277,3 +290,21 @@ def _outside_population(kb: Any, subj: Any, jur: str, stext: str, s0: int, conds
         if _EN_POP_NEG_BEFORE.search(stext[max(0, rs - 40):rs]) or _EN_POP_NEG_AFTER.match(stext, re_):
             return c
     return None
+
+
+_EN_HORMONE_AFTER = re.compile(
+    r"[\s-]*(?:producing|secreting|secretion|release|production|levels?|sensitivity|signal(?:l)?ing|receptors?|"
+    r"resistance|spikes?|response|output|surges?|hormone)\b"
+)
+_EN_HORMONE_BEFORE = re.compile(
+    r"(?:\b(?:to|of|your|the body's|body's|own|natural|naturally|endogenous|makes?|made|produces?|produced|releases?|"
+    r"released|secretes?|secreted|more|less|extra)\s+)$"
+)
+
+
+def _endogenous(stext: str, start: int, end: int) -> bool:
+    """The hormone named by a drug word ("insulin-producing cells", "react weakly to insulin")."""
+    word = stext[start:end]
+    if word not in ("insulin", "glp-1", "glp1", "glp 1", "amylin", "ghrelin"):
+        return False
+    return bool(_EN_HORMONE_AFTER.match(stext, end) or _EN_HORMONE_BEFORE.search(stext[max(0, start - 30):start]))
