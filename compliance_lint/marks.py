@@ -73,10 +73,17 @@ _ZH_NOT_NEG = re.compile(r"非常|不仅|不但|不光|不管|无论|未来|不�
 _ZH_HEDGE = re.compile(r"可能|或许|也许|有助于|有望|有一定|部分患者|个体差异|初步研究|研究表明|研究显示|尚在研究|正在研究|可望|帮助")
 _ZH_ATTRIB = re.compile(
     r"据称|据说|所谓|号称|宣称|声称|自称|打着|吹嘘|鼓吹|通报|被罚|罚款|处罚|查处|立案|责令|违法|违规|虚假宣传|"
-    r"警惕|谨防|小心|误区|谣言|不实|禁止|不得|规定|第[一二三四五六七八九十百零\d]+条|《|"
+    r"警惕|谨防|小心|误区|谣言|不实|第[一二三四五六七八九十百零\d]+条|《|"
     # news and warning frames: reporting someone else's claim, or cautioning against it
     r"记者|调查发现|据报道|报道称|网传|网上流传|传言|涉事|涉案|执法人员|法院|被告|提醒大家|提醒一下|友情提醒|"
     r"当事人|经查|本案|该案"
+)
+# A prohibition frames a claim only when it comes first and governs wording
+# (不得含有“安全无毒副作用”, 法律规定): "孕妇禁止使用" after a claim, or 不得用于人体
+# next to a dose, is the advertiser's own text.
+_ZH_PROHIBIT = re.compile(
+    r"(?:不得|禁止|严禁|不准)(?:含有|使用|宣称|出现|发布|涉及|利用|以|作|进行|说明|表示|标注|夸大|声称|宣传)|"
+    r"(?:法|条|办法|指南|细则|规范)规定"
 )
 
 
@@ -120,7 +127,7 @@ def attributed(sentence: str, start: int, end: int, lang: str) -> bool:
     if _inside_quotes(sentence, start, end):
         return True
     if lang == "zh":
-        return bool(_ZH_ATTRIB.search(sentence))
+        return bool(_ZH_ATTRIB.search(sentence) or _ZH_PROHIBIT.search(sentence, 0, start))
     return bool(_EN_ATTRIB.search(sentence))
 
 
