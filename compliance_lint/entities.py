@@ -32,7 +32,7 @@ class Mention:
 def _key(text: str) -> str:
     t = text.lower().replace("’", "'")
     t = re.sub(r"'s$", "", t)
-    return re.sub(r"[\s\-_/]", "", t)
+    return re.sub(r"[\s\-_/\"]", "", t)
 
 
 def _variant_regex(name: str) -> str:
@@ -43,7 +43,8 @@ def _variant_regex(name: str) -> str:
         return r"[\s\-]?".join(re.escape(p) for p in parts if p)
     parts = [p for p in re.split(r"[\s\-_]+", name) if p]
     # a separator between letters and digits may be absent ("bpc157", "glp1")
-    body = r"[\s\-]?".join(re.escape(p) for p in parts)
+    # a quotation mark may close or open between the words of a name (our "Wolverine" blend)
+    body = r"\"?[\s\-]?\"?".join(re.escape(p) for p in parts)
     body = re.sub(r"(?<=[a-z])(?=\d)", r"[\\s\\-]?", body) if len(parts) == 1 else body
     suffix = r"(?:'s|s'|s|es)?" if name[-1:].isalpha() else r"(?:'s|s)?"  # "GLP-1s"
     return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9])"

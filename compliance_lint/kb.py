@@ -30,6 +30,9 @@ class Indication:
 class Approval:
     status: str
     indications: list[Indication] = field(default_factory=list)
+    # Scheduling under the jurisdiction's poisons / prescription rules, where the
+    # knowledge base records it (Australia: Poisons Standard "S3", "S4", "S8").
+    schedule: str = ""
 
 
 @dataclass
@@ -120,6 +123,12 @@ class KnowledgeBase:
         a = s.approvals.get(jurisdiction)
         return bool(a and a.status == "approved")
 
+    def schedule(self, substance: str, jurisdiction: str) -> str:
+        """The substance's schedule there ("S4"), or "" when none is recorded."""
+        s = self.substances.get(substance)
+        a = s.approvals.get(jurisdiction) if s else None
+        return a.schedule if a else ""
+
     def is_rx(self, substance: str) -> bool:
         s = self.substances.get(substance)
         return bool(s and s.rx_only)
@@ -174,7 +183,7 @@ def load_kb(root: str | None = None) -> KnowledgeBase:
                 Indication(i.get("condition") or i.get("id"), i.get("product"), str(i.get("population") or i.get("note") or ""))
                 for i in (a.get("indications") or [])
             ]
-            approvals[jur] = Approval(str(a.get("status", "not_approved")), inds)
+            approvals[jur] = Approval(str(a.get("status", "not_approved")), inds, str(a.get("schedule") or ""))
         products = {}
         for p in s.get("products") or []:
             products[str(p["name"])] = _strs(p.get("zh"))

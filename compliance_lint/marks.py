@@ -30,7 +30,16 @@ _EN_NEG_SUBJECT = re.compile(
 # A clause boundary stops a negation from reaching further.
 _EN_BOUNDARY = re.compile(
     r"[;:()\[\]]|,\s*(?:but|and|so|yet|while|whereas|which|because)\b|"
-    r"\b(?:but|however|although|though|whereas|yet|instead|still|while)\b|\s[-–—]\s",
+    r"\b(?:but|however|although|though|whereas|yet|instead|still|while)\b|\s[-–—]\s|"
+    # an emoji ends a clause in social posts ("zero, nothing, nada 🙌 link in bio")
+    r"[\u2600-\u27bf\U0001f300-\U0001faff]",
+    re.IGNORECASE,
+)
+# Phrases with a negator that do not negate what follows ("Not diabetic? Doesn't
+# matter, our doctors prescribe ...", "isn't only for diabetics", "no wonder").
+_EN_NOT_NEG = re.compile(
+    r"\b(?:(?:doesn't|does not|don't|do not|won't|will not)\s+matter|no matter|"
+    r"(?:not|isn't|aren't|is not|are not)\s+(?:only|just)|no (?:wonder|doubt|problem|worries)|not a problem)\b",
     re.IGNORECASE,
 )
 _EN_HEDGE = re.compile(
@@ -45,7 +54,7 @@ _EN_HEDGE = re.compile(
 _EN_ATTRIB = re.compile(
     r"\b(?:claim(?:s|ed|ing)?(?: that)?|marketed as|advertised as|promoted as|touted as|billed as|"
     r"so-called|supposed(?:ly)?|alleged(?:ly)?|purported(?:ly)?|"
-    r"warn(?:s|ed|ing)?|warning letters?|cease-and-desist|untitled letters?|cited|fined|penali[sz]ed|"
+    r"warn(?:s|ed|ing)?|warning letters?|cease-and-desist|untitled letters?|cited|fined|penali[sz]ed|infringement notices?|penalt(?:y|ies)|"
     r"ruled|ruling|banned|upheld|complaint|enforcement|prosecuted|charged|"
     r"according to (?:the )?(?:fda|ftc|asa|tga|mhra|samr|regulators?)|"
     r"(?:fda|ftc|asa|tga|mhra|samr|regulators?|the agency|the authority|the court) (?:has |have |had )?(?:said|says|stated|found|noted|objected|warned|cautioned|explained)|"
@@ -105,7 +114,7 @@ def negated(sentence: str, start: int, end: int, lang: str) -> bool:
     # Only the last ~8 words before the match are in scope of a negator.
     if _EN_NEG_SUBJECT.match(before):
         return True
-    words = before.split()
+    words = _EN_NOT_NEG.sub(" ", before).split()
     window = " ".join(words[-8:])
     if _EN_NEG.search(window):
         return True
@@ -122,9 +131,31 @@ def hedged(sentence: str, start: int, end: int, lang: str) -> bool:
     return bool(_EN_HEDGE.search(sentence[clause:start]))
 
 
-def attributed(sentence: str, start: int, end: int, lang: str) -> bool:
-    """Is the match someone else's claim being reported, quoted or prohibited?"""
+# In a regulator's report (doctype "report": warning letter, complaint, ruling,
+# 通报) these verbs introduce the reported party's claims too ("Your website
+# states that ...", "Defendants have represented ...", 当事人…称其…).
+_EN_REPORT_ATTRIB = re.compile(
+    r"\b(?:stat(?:es|ed|ing)|sa(?:ys|id)|represent(?:s|ed|ing|ations?)|describ(?:es|ed|ing)|featur(?:es|ed|ing)|"
+    r"assert(?:s|ed|ing)?|tout(?:s|ed|ing)?|refer(?:s|red|ring)? to|promot(?:es|ed|ing)|advertis(?:es|ed|ing)|"
+    r"includ(?:es|ed|ing)|contain(?:s|ed|ing)?|displayed|post(?:s|ed|ing)?|wrote|reads?)\b",
+    re.IGNORECASE,
+)
+_ZH_REPORT_ATTRIB = re.compile(r"称|写明|标注|标称|展示|发布|介绍|含有|使用了|用语|内容|宣传")
+
+
+def attributed(sentence: str, start: int, end: int, lang: str, *, report: bool = False,
+               block: str | None = None, span: tuple[int, int] | None = None) -> bool:
+    """Is the match someone else's claim being reported, quoted or prohibited?
+
+    ``block`` and ``span`` (the match in block offsets) let a quotation that
+    spans sentences count; ``report`` says the document is a regulator's report
+    (doctype.py), where every quotation and reporting verb is attribution.
+    """
     if _inside_quotes(sentence, start, end):
+        return True
+    if block is not None and span is not None and _inside_block_quote(block, span[0], span[1], report):
+        return True
+    if report and (_ZH_REPORT_ATTRIB if lang == "zh" else _EN_REPORT_ATTRIB).search(sentence):
         return True
     if lang == "zh":
         return bool(_ZH_ATTRIB.search(sentence) or _ZH_PROHIBIT.search(sentence, 0, start))
@@ -136,6 +167,11 @@ def _inside_quotes(sentence: str, start: int, end: int) -> bool:
     if span is None:
         return False
     a, b = span
+    inner = sentence[a + 1:b].strip()
+    lead = re.search(r"(\w+)\W*$", sentence[:a])
+    if (inner[:1].isupper() and len(inner.split()) <= 3 and end - start >= 0.6 * len(inner)
+            and lead is not None and lead.group(1).lower() in ("the", "our", "my", "your", "this", "a", "an")):
+        return False  # a product name in quotation marks (our "Wolverine blend"), not a reported claim
     outside = sentence[:a] + " " + sentence[b + 1:]
     outside = re.sub(r"\s[—–-]+\s*\S.*$|^\s*[—–-]+\s*\S.*$", " ", outside)
     # A quote with no reporting frame around it ("I lost 30 lb!" — Dana; Real
@@ -145,6 +181,21 @@ def _inside_quotes(sentence: str, start: int, end: int) -> bool:
     return True
 
 
+def _inside_block_quote(block: str, start: int, end: int, report: bool) -> bool:
+    """A quotation opened in an earlier sentence of the block (The site stated "... . The
+    safest jab available."), judged by the words around it in its block; in a report,
+    any quotation (a bare quoted bullet under "claims on your website include:")."""
+    span = _quote_span(block, start, end)
+    if span is None:
+        return False
+    if report:
+        return True
+    a, b = span
+    lead = re.split(r"[.!?。！？]\s", block[:a])[-1]
+    tail = re.split(r"[.!?。！？](?:\s|$)", block[b + 1:])[0]
+    return _inside_quotes(lead + block[a:b + 1] + tail, len(lead) + start - a, len(lead) + end - a)
+
+
 def _quote_span(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     for open_q, close_q in _QUOTES:
         if open_q == close_q:
@@ -152,7 +203,7 @@ def _quote_span(sentence: str, start: int, end: int) -> tuple[int, int] | None:
             if open_q == "'":
                 idx = [i for i in idx if (i == 0 or not sentence[i - 1].isalnum()) or (i + 1 >= len(sentence) or not sentence[i + 1].isalnum())]
                 idx = [i for i in idx if not (0 < i < len(sentence) - 1 and sentence[i - 1].isalnum() and sentence[i + 1].isalnum())]
-            for a, b in zip(idx[0::2], idx[1::2]):
+            for a, b in zip(idx[0::2], idx[1::2], strict=False):
                 if a < start and end <= b:
                     return a, b
         else:

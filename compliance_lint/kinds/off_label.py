@@ -97,7 +97,10 @@ class CompiledOffLabel(CompiledKind):
             # to it as who is treated, not what for: that condition is dropped,
             # the rest of the sentence is still checked (诺和泰用于多囊卵巢综合征患者的减重).
             pop_spans = _population_spans(stext)
-            if semantic.cue(stext, "research_cues") or semantic.cue(_blank(stext, pop_spans), "adverse_cues"):
+            # "for your patients with PCOS" offers the medicine to that population:
+            # not the "patients with" of a warning
+            offer_spans = [(m.start(), m.end()) for m in _EN_FOR_POPULATION.finditer(stext)] if self.lang == "en" else []
+            if semantic.cue(stext, "research_cues") or semantic.cue(_blank(stext, pop_spans + offer_spans), "adverse_cues"):
                 continue
             if _EN_CALLED_OFF_LABEL.search(stext):
                 continue  # "using Ozempic for weight loss is off-label": the text names the use as off-label
@@ -259,6 +262,8 @@ def _cname(kb: Any, cid: str) -> str:
 # An approved indication that defines who may be treated, and conditions that
 # name the same population ("without HIV" for tesamorelin's HIV lipodystrophy).
 POPULATION_OF = {"hiv_lipodystrophy": {"hiv_aids"}}
+# A medicine offered "for (your) patients with X": with no other condition named, X is the use.
+_EN_FOR_POPULATION = re.compile(r"\bfor\s+(?:your\s+|our\s+|the\s+|all\s+|any\s+)?(?:\w+\s+)?(?:patients|people|adults|women|men|clients|anyone)\s+with\b")
 _EN_CALLED_OFF_LABEL = re.compile(r"\b(?:is|are|be|been|being|considered|counts?\s+as|remains?|would\s+be)\s+(?:\w+\s+)?off[- ]label\b")
 _EN_POP_NEG_AFTER = re.compile(r"\s*(?:or not|optional|not required|not needed|not necessary)\b")
 # Negation of having the condition (not of a claim verb: "does not reverse diabetes").

@@ -6,17 +6,30 @@ YAML keys:
                       here (Australia schedules BPC-157, CJC-1295 ... as S4)
   descriptors:        count product descriptors ("weight-loss jab", 减肥针) too (default true)
   cues:               extra promotion words besides the lexicon's promotion_cues
-  cue_mode:           all (default: lexicon promotion_cues, claim verbs and ``cues``) |
+  cue_mode:           all (default: lexicon promotion_cues and endorsement_cues, claim verbs and ``cues``) |
                       own (only ``cues``: for editorial text, where words such as
                       "treatment" or "dose" are not promotion but a price, a
                       booking link or a discount code are)
   substances:         substance ids counted as prescription-only here whatever
                       the knowledge base's rx_only says (e.g. peptides that the
                       Australian Poisons Standard lists in Schedule 4)
+  schedules:          schedule codes (e.g. [S3, S4, S8]): a substance whose
+                      ``approvals.<jurisdiction>.schedule`` in the knowledge base is
+                      one of them counts, approved or not (Australia: s 42DL(1)(f)
+                      bars references to S3/S4/S8 substances in ads to the public)
+  neighbours:         true: a cue in the previous or next sentence of the same
+                      paragraph also counts ("Thinking about Wegovy? Our partner
+                      clinic offers a free first consult.") (default false)
+  anaphora:           true: "the jab", "my pen", "your injection" with no product
+                      named in the sentence stands for the last prescription-only
+                      product or descriptor named earlier in the section (default false)
 
 A mention of a prescription-only substance, brand or descriptor, in a sentence
 with a promotion cue (price, booking, order, start, delivery, offer ...) that is
-not negated. Disease-awareness text that names no product, and promoting a
+not negated. A class or descriptor counts only when it stands for some
+prescription-only substance that counts here ("research peptides" in the EU
+name no authorised medicine). A question about how a medicine works ("how does
+semaglutide slow digestion?") is not promotion by itself. Disease-awareness text that names no product, and promoting a
 consultation without naming the medicine, do not match. Use ``when`` to limit
 the rule to public advertising.
 """
@@ -38,18 +51,23 @@ _RISK_INFO = re.compile(
     r"(?:include|includes|are|were|such as|may include|can include)\b|\b(?:may|can|could|might) cause\b|\brisk of\b|"
     r"\bcontraindicated\b|\bdo not (?:use|take)\b|不良反应(?:包括|有|为|主要)|副作用(?:包括|有|为|主要)|禁用|慎用"
 )
+# "how does X work?", "how is it made?": a question about a mechanism ("why
+# struggle with X when Y ...?" is rhetorical and stays promotion)
+_MECHANISM_Q = re.compile(r"\bhow\s+(?:\w+\s+){0,4}?(?:does|do|did|is|are|works?)\b|怎么起作用|如何起作用|作用机制")
+# "the jab", "my weekly pen": a product noun pointing back to a named medicine
+_PRODUCT_ANAPHOR = re.compile(r"\b(?:the|my|your|this|that|our)\s+(?:weekly\s+|daily\s+|first\s+|starter\s+|next\s+)?(?:jab|jabs|pen|pens|injection|injections|shot|shots)\b")
 _SELLING = re.compile(r"[£$€¥]\s?\d|\b(?:buy|order|book|booking|price|from \d|per month|a month|discount|offer|in stock|delivered|subscribe)\b|购买|下单|价格|优惠|预约|套餐")
 
 
 class Kind(KindBase):
-    keys = ("jurisdiction", "include_unapproved", "descriptors", "cues", "cue_mode", "substances")
+    keys = ("jurisdiction", "include_unapproved", "descriptors", "cues", "cue_mode", "substances", "schedules", "neighbours", "anaphora")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
         jur = data.get("jurisdiction") or PACK_JURISDICTION.get(rule.pack)
         if jur not in JURISDICTIONS:
             raise checker.fail("jurisdiction", f"expected one of {', '.join(JURISDICTIONS)}")
-        for key in ("include_unapproved", "descriptors"):
+        for key in ("include_unapproved", "descriptors", "neighbours", "anaphora"):
             if key in data and not isinstance(data[key], bool):
                 raise checker.fail(key, "expected true or false")
         return {
@@ -59,6 +77,9 @@ class Kind(KindBase):
             "cues": checker.string_list("cues"),
             "cue_mode": checker.choice("cue_mode", ("all", "own"), default="all"),
             "substances": checker.string_list("substances"),
+            "schedules": checker.string_list("schedules"),
+            "neighbours": bool(data.get("neighbours", False)),
+            "anaphora": bool(data.get("anaphora", False)),
         }
 
     @classmethod
@@ -72,27 +93,38 @@ class CompiledRx(CompiledKind):
         self.lang = lang
         self.cue_rx = {
             r.id: semantic.word_regex(tuple(r.spec["cues"]), True) if r.spec.get("cue_mode") == "own" else
-            semantic.word_regex(tuple(semantic.lexicon_words("promotion_cues") + semantic.resolve_words(["@cure", "@treat"]) + r.spec["cues"] + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered", "today", "now"]), True)
+            semantic.word_regex(tuple(semantic.lexicon_words("promotion_cues") + semantic.lexicon_words("endorsement_cues") + semantic.resolve_words(["@cure", "@treat"]) + r.spec["cues"] + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered", "today", "now"]), True)
             for r in rules
         }
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import entity_triggers
 
-        return entity_triggers()  # find() needs a mention in the block
+        out = entity_triggers()  # find() needs a mention in the block
+        if out is not None and any(r.spec.get("anaphora") for r in self.rules):
+            from compliance_lint.prefilter import word_triggers
+
+            out = out + word_triggers(["jab", "jabs", "pen", "pens", "injection", "injections", "shot", "shots"], False)
+        return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         kb = semantic.kb()
         ms = [m for m in semantic.mentions(scan.state, scan.index) if m.label in ("SUBSTANCE", "DESCRIPTOR", "CLASS")]
-        if not ms:
+        anaphora = any(r.spec.get("anaphora") for r in self.rules)
+        if not ms and not anaphora:
             return
         low = scan.block.text.lower()
-        for sent in scan.doc.sents:
+        sents = list(scan.doc.sents)
+        cued = {r.id: [self._cued(r, low[t.start_char:t.end_char]) for t in sents] for r in self.rules}
+        for si, sent in enumerate(sents):
             s0, s1 = sent.start_char, sent.end_char
             here = [m for m in ms if s0 <= m.start < s1]
-            if not here:
-                continue
             stext = low[s0:s1]
+            carried = []
+            if not here and anaphora:
+                carried = self._carried(scan, stext, s0)
+            if not here and not carried:
+                continue
             if semantic.cue(stext, "research_cues"):
                 continue
             # risk information ("the most common side effects of semaglutide are
@@ -101,30 +133,63 @@ class CompiledRx(CompiledKind):
             if _RISK_INFO.search(stext) and not _SELLING.search(stext):
                 continue
             for rule in self.rules:
-                jur = rule.spec["jurisdiction"]
-                rx = self.cue_rx[rule.id]
-                cue_ok = False
-                if rx is not None:
-                    for cm in rx.finditer(stext):
-                        if not marks.negated(stext, cm.start(), cm.end(), self.lang):
-                            cue_ok = True
-                            break
+                cue_ok = cued[rule.id][si]
+                if not cue_ok and rule.spec.get("neighbours"):
+                    # the cue may sit in the sentence before or after, in the same paragraph
+                    cue_ok = any(cued[rule.id][j] for j in (si - 1, si + 1) if 0 <= j < len(sents))
                 if not cue_ok:
                     continue
-                for m in here:
-                    if m.label == "DESCRIPTOR" and not rule.spec["descriptors"]:
-                        continue
-                    if m.label == "SUBSTANCE" and m.id in rule.spec.get("substances", ()):
-                        pass
-                    elif m.label == "SUBSTANCE":
-                        if not kb.is_rx(m.id):
-                            continue
-                        if not kb.is_approved(m.id, jur) and not rule.spec["include_unapproved"]:
-                            continue
-                    if m.label == "CLASS" and not rule.spec["descriptors"]:
+                cands = here if here else (carried if rule.spec.get("anaphora") else [])
+                for m in cands:
+                    if not self._stands_for_rx(rule, kb, m):
                         continue
                     if marks.negated(stext, m.start - s0, m.end - s0, self.lang):
                         continue
                     s = kb.substances.get(m.id)
                     yield Hit(rule, scan.index, m.start, m.end, substance=m.product or (s.name if s else m.text), negation_checked=True)
                     break
+
+    def _cued(self, rule: Rule, stext: str) -> bool:
+        """A promotion cue in this sentence that is not negated (and not a mechanism question)."""
+        rx = self.cue_rx[rule.id]
+        if rx is None:
+            return False
+        question = stext.rstrip().endswith(("?", "？")) and _MECHANISM_Q.search(stext) and not _SELLING.search(stext)
+        if question:
+            return False
+        return any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in rx.finditer(stext))
+
+    def _carried(self, scan: BlockScan, stext: str, s0: int) -> list[Any]:
+        """ "the jab", "my pen": the product named last in the section, at the noun."""
+        from compliance_lint.entities import Mention
+
+        am = _PRODUCT_ANAPHOR.search(stext)
+        if am is None:
+            return []
+        prev = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label in ("SUBSTANCE", "DESCRIPTOR", "CLASS")]
+        return [Mention(m.label, m.id, s0 + am.start(), s0 + am.end(), m.product, stext[am.start():am.end()]) for m in prev]
+
+    def _stands_for_rx(self, rule: Rule, kb: Any, m: Any) -> bool:
+        """Does this mention name (or stand for) a prescription-only medicine that counts here?"""
+        if m.label == "SUBSTANCE":
+            return self._substance_counts(rule, kb, m.id)
+        if not rule.spec["descriptors"]:
+            return False
+        if m.label == "CLASS":
+            ids = kb.members(m.id)
+        else:
+            d = next((d for d in kb.descriptors if d.get("id") == m.id), None)
+            refs = [str(x) for x in (d or {}).get("refers_to") or []]
+            ids = [x for r in refs for x in ([r] if r in kb.substances else kb.members(r))]
+        return not ids or any(self._substance_counts(rule, kb, sid) for sid in ids)
+
+    @staticmethod
+    def _substance_counts(rule: Rule, kb: Any, sid: str) -> bool:
+        jur = rule.spec["jurisdiction"]
+        if sid in rule.spec.get("substances", ()):
+            return True
+        if rule.spec.get("schedules") and kb.schedule(sid, jur) in rule.spec["schedules"]:
+            return True
+        if not kb.is_rx(sid):
+            return False
+        return kb.is_approved(sid, jur) or rule.spec["include_unapproved"]

@@ -9,10 +9,23 @@ YAML keys:
   substances:   optional list of substance ids to limit the rule to
   sport_words:  optional; when the document context is not sport-facing, one of
                 these must appear in the block
+  neighbours:   true: a strong cue (buy, order, dose, protocol ...) in the previous or
+                next sentence of the same paragraph also presents the substance
+                ("We now supply CJC-1295 to prescribers; order forms are attached.")
+                (default false)
+  carry_generic: true: a sentence that names no substance but a generic product word
+                ("which peptide you need", "our peptide stack", "sold as a research
+                chemical") with a strong cue in it or next to it presents the
+                substance named last in the section (default false)
   cues:         optional; when given, only these words (not negated) make a sentence
                 a presentation, instead of the built-in promotion and claim cues:
                 for rules about how the substance is presented ("NMPA-approved
                 tesamorelin", "FDA-approved BPC-157")
+
+A product descriptor counts as the substance it stands for when that is a
+single substance or a fixed combination ("Wolverine blend": BPC-157 and TB-500).
+Praise, safety and comparison wording (lexicon group ``endorsement_cues``:
+"the safest peptide", "hits harder than GH") presents a substance too.
 
 A substance whose status here is ``cosmetic_ingredient`` (GHK-Cu) counts only
 with an injection/dosing/purchase cue or a disease named in the sentence: a
@@ -28,11 +41,12 @@ research reporting ("studied in rats") are not presentations.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from compliance_lint import marks, semantic
-from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
 from compliance_lint.entities import Mention
+from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
 from compliance_lint.kinds.off_label import _ANAPHOR, JURISDICTIONS
 from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
@@ -43,7 +57,7 @@ STRONG_PROMOTION = ("buy", "order", "shop", "add to cart", "in stock", "for sale
 
 
 class Kind(KindBase):
-    keys = ("jurisdiction", "status_from", "statuses", "substances", "sport_words", "cues")
+    keys = ("jurisdiction", "status_from", "statuses", "substances", "sport_words", "cues", "neighbours", "carry_generic")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -58,6 +72,8 @@ class Kind(KindBase):
             "substances": checker.string_list("substances"),
             "sport_words": checker.string_list("sport_words"),
             "cues": checker.string_list("cues"),
+            "neighbours": bool(data.get("neighbours", False)),
+            "carry_generic": bool(data.get("carry_generic", False)),
         }
 
     @classmethod
@@ -69,12 +85,14 @@ class CompiledUnapproved(CompiledKind):
     def __init__(self, rules: list[Rule], lang: str) -> None:
         self.rules = rules
         self.lang = lang
-        words = semantic.resolve_words(["@cure", "@treat"]) + semantic.lexicon_words("promotion_cues")
+        words = semantic.resolve_words(["@cure", "@treat"]) + semantic.lexicon_words("promotion_cues") + semantic.lexicon_words("endorsement_cues")
         self.cue_rx = semantic.word_regex(tuple(words), True)
         self.strong_rx = semantic.word_regex(STRONG_PROMOTION, True)
         self.sport_rx = {r.id: semantic.word_regex(tuple(r.spec["sport_words"]), True) for r in rules}
         self.own_rx = {r.id: semantic.word_regex(tuple(r.spec.get("cues") or ()), False) for r in rules}
         self.ruo_rx = semantic.word_regex(tuple(semantic.lexicon_words("ruo_cues")), False)
+        generic = ["peptide", "peptides", "research peptide", "research chemical", "research chemicals", *semantic.lexicon_words("unapproved_product_generic")]
+        self.generic_rx = semantic.word_regex(tuple(generic), False)
 
     def _counts(self, rule: Rule, sid: str) -> bool:
         kb = semantic.kb()
@@ -88,21 +106,49 @@ class CompiledUnapproved(CompiledKind):
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import entity_triggers
 
-        return entity_triggers()  # find() needs a substance mention in the block
+        out = entity_triggers()  # find() needs a substance mention in the block
+        if out is not None and any(r.spec.get("carry_generic") for r in self.rules):
+            from compliance_lint.prefilter import word_triggers
+
+            out = out + word_triggers(["peptide", "research chemical"], False)  # or a generic word (carry_generic)
+        return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
+        kb = semantic.kb()
         ms = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "SUBSTANCE"]
-        if not ms:
+        ms = sorted(ms + _descriptor_substances(kb, semantic.mentions(scan.state, scan.index)), key=lambda m: m.start)
+        carry_generic = any(r.spec.get("carry_generic") for r in self.rules)
+        if not ms and not carry_generic:
             return
         low = scan.block.text.lower()
-        kb = semantic.kb()
         sents = list(scan.doc.sents)
         block_strong = self._ruo_block_strong(low, sents)
-        for sent in sents:
+        strong = [self._strong(low[t.start_char:t.end_char]) for t in sents]
+        for si, sent in enumerate(sents):
             s0, s1 = sent.start_char, sent.end_char
             here = [m for m in ms if s0 <= m.start < s1]
             carried = False
             stext = low[s0:s1]
+            near_strong = any(strong[j] for j in (si - 1, si + 1) if 0 <= j < len(sents))
+            if not here and carry_generic and self.generic_rx is not None and not semantic.cue(stext, "research_cues"):
+                # "Not sure which peptide you need? Email us ... a protocol": a generic
+                # product word in a selling sentence stands for the section's substance
+                gm = self.generic_rx.search(stext)
+                if gm and (strong[si] or near_strong):
+                    prev = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label == "SUBSTANCE"]
+                    if prev:
+                        last = prev[-1]
+                        here = [Mention(last.label, last.id, s0 + gm.start(), s0 + gm.end(), last.product, stext[gm.start():gm.end()])]
+                        carried = True
+                        for rule in self.rules:
+                            if not rule.spec.get("carry_generic") or rule.spec.get("cues"):
+                                continue
+                            if rule.spec["sport_words"] and not scan.state.context.sport:
+                                continue
+                            if self._counts(rule, last.id):
+                                s = kb.substances.get(last.id)
+                                yield Hit(rule, scan.index, here[0].start, here[0].end, substance=s.name if s else last.text, negation_checked=True)
+                        continue
             if not here:
                 # "替莫瑞林是…类似物。它能让内脏脂肪迅速消失": the anaphor carries the substance
                 am = _ANAPHOR.search(stext)
@@ -122,12 +168,13 @@ class CompiledUnapproved(CompiledKind):
                 promoted = any(_OUR.search(low[max(s0, m.start - 24):m.start]) for m in here)
             if not promoted and not carried and block_strong and not semantic.cue(stext, "research_cues"):
                 promoted = True  # "TB-500 科研试剂，非人用。下单附赠注射器…"
+            neighbour_ok = not carried and near_strong and not semantic.cue(stext, "research_cues")
             for rule in self.rules:
                 own = self.own_rx.get(rule.id)
                 if rule.spec.get("cues"):
                     if own is None or not any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in own.finditer(stext)):
                         continue
-                elif not promoted:
+                elif not promoted and not (neighbour_ok and rule.spec.get("neighbours")):
                     continue
                 if rule.spec["sport_words"] and not scan.state.context.sport:
                     rx = self.sport_rx[rule.id]
@@ -160,6 +207,12 @@ class CompiledUnapproved(CompiledKind):
                 if not marks.negated(stext, c.start - s0, c.end - s0, self.lang):
                     return False
         return True
+
+    def _strong(self, stext: str) -> bool:
+        """A strong offer or dosing cue (buy, order, dose, protocol ...), not negated."""
+        if self.strong_rx is None:
+            return False
+        return any(not marks.negated(stext, m.start(), m.end(), self.lang) for m in self.strong_rx.finditer(stext))
 
     def _cued(self, stext: str) -> bool:
         for rx in (self.strong_rx, self.cue_rx):
@@ -206,3 +259,18 @@ def _extrapolated(stext: str) -> bool:
     if rx is None:
         return False
     return any(not marks.negated(stext, m.start(), m.end(), "en") for m in rx.finditer(stext))
+
+
+def _descriptor_substances(kb: Any, ms: list[Any]) -> list[Any]:
+    """A descriptor that stands for named substances ("Wolverine blend": BPC-157 +
+    TB-500, "tanning injection": melanotan II) as a mention of its first one;
+    descriptors for a whole class ("weight-loss jab") are left out."""
+    out = []
+    for m in ms:
+        if m.label != "DESCRIPTOR":
+            continue
+        d = next((d for d in kb.descriptors if d.get("id") == m.id), None)
+        refs = [str(x) for x in (d or {}).get("refers_to") or []]
+        if refs and all(r in kb.substances for r in refs):
+            out.append(Mention("SUBSTANCE", refs[0], m.start, m.end, None, m.text))
+    return out
