@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from compliance_lint import marks
+from compliance_lint import doctype, marks
 from compliance_lint.kinds import get_kind
 from compliance_lint.kinds.base import BlockScan, CompiledKind, DocumentState, Hit, sentence_of
 from compliance_lint.models import SEVERITIES, Context, Finding, Rule
@@ -25,6 +25,9 @@ from compliance_lint.suppress import apply_suppressions
 from compliance_lint.textmap import split_long_blocks
 
 LOWER = {"error": "warning", "warning": "info", "info": "info"}
+# Categories that approved product information (content: label) states as a matter of course.
+LABEL_TEXT = frozenset({"disease_claim", "prescription_drug_promotion", "comparative_claim", "weight_loss_claim",
+                        "testimonial", "missing_disclaimer", "other"})
 
 
 @dataclass
@@ -132,6 +135,8 @@ class Linter:
             for i, sdoc in zip(idx, nlp.pipe(_chunks(doc.blocks[i].text for i in idx), batch_size=64)):
                 spacy_docs[i] = sdoc
         state.memory["docs"] = spacy_docs
+        # A regulator's report (warning letter, ruling, 通报): every quotation in it is reported (doctype.py).
+        state.memory["report"] = doctype.is_kind(doc.text, "report")
         hits: list[Hit] = []
         for i, block in enumerate(doc.blocks):
             if selected is not None and not selected[i]:
@@ -155,6 +160,7 @@ class Linter:
         lines = LineIndex(doc.text)
         out: list[Finding] = []
         seen: set[tuple[str, int, int]] = set()
+        report = bool(state.memory.get("report"))
         occurrences: dict[str, int] = defaultdict(int)
         for hit in hits:
             rule = hit.rule
@@ -185,11 +191,20 @@ class Linter:
                     continue
                 severity = LOWER[severity]
                 notes.append("hedged")
-            if rule.attribution != "none" and marks.attributed(s_text, rs, re_, lang):
-                if rule.attribution == "clears":
+            attribution = rule.attribution
+            if attribution == "none" and report and rule.kind != "required":
+                attribution = "lowers"  # a quoted testimonial in a warning letter is the seller's, not the writer's
+            if attribution != "none" and marks.attributed(s_text, rs, re_, lang, report=report, block=block.text, span=(hit.start, hit.end)):
+                if attribution == "clears":
                     continue
                 severity = "info"
                 notes.append("attributed: reported or quoted, not the writer's own claim")
+            if state.context.content == "label" and rule.category in LABEL_TEXT and "label" not in rule.when.get("content", ()):
+                # Approved product information (PI, SmPC, leaflet, CMI, 说明书) states uses ("to treat
+                # obstructive sleep apnea"), trial comparisons and frequencies as approved text; claims a
+                # real label never makes (cure, safe for everyone, off-label uses) still count.
+                severity = "info"
+                notes.append("label: approved product information")
             if level in SEVERITIES:
                 severity = level
             start, end = block.span(hit.start, hit.end)
@@ -242,7 +257,9 @@ def _kb_stamp() -> list[Any]:
         from compliance_lint.packs import kb_dir
 
         root = kb_dir()
-        return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.glob("*")) if p.is_file()]
+        # the lexicon (claim verbs, cues) feeds the prefilter's triggers too: a stale plan skips blocks
+        files = sorted(root.glob("*")) + sorted((root.parent / "lexicon").glob("*"))
+        return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.is_file()]
     except Exception:
         return []
 
