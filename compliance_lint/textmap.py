@@ -111,7 +111,17 @@ def normalise(text: str, offsets: array) -> tuple[str, array]:
     """
     out: list[str] = []
     out_offsets = array("q")
-    for ch, off in zip(text, offsets, strict=False):
+    pos = 0
+    # Runs of printable ASCII and common CJK ideographs need no change: copy them
+    # whole (C speed); only the characters between them are looked at one by one.
+    for m in _SPECIAL.finditer(text):
+        i = m.start()
+        if i > pos:
+            out.append(text[pos:i])
+            out_offsets.extend(offsets[pos:i])
+        pos = i + 1
+        ch = text[i]
+        off = offsets[i]
         if ch in INVISIBLE:
             continue
         if ch in ("\t", "\n", "\r", "\u00a0", "\u3000", "\u2028", "\u2029"):
@@ -125,14 +135,19 @@ def normalise(text: str, offsets: array) -> tuple[str, array]:
         rep = HOMOGLYPHS.get(ch)
         if rep is None:
             rep = unicodedata.normalize("NFKC", ch) if _needs_nfkc(ch) else ch
-        for c in rep:
-            out.append(c)
-            out_offsets.append(off)
+        out.append(rep)
+        out_offsets.extend([off] * len(rep))
+    if pos < len(text):
+        out.append(text[pos:])
+        out_offsets.extend(offsets[pos:len(text)])
     end = (offsets[-1] + 1) if len(offsets) else 0
     if len(offsets) > len(text):
         end = offsets[len(text)]
     out_offsets.append(end)
     return "".join(out), out_offsets
+
+
+_SPECIAL = re.compile(r"[^\x20-\x7e\u4e00-\u9fff]")
 
 
 def _needs_nfkc(ch: str) -> bool:
@@ -194,18 +209,23 @@ def plain_blocks(text: str, base: int = 0, kind: str = "paragraph") -> list[Bloc
     """Split plain text into blank-line separated blocks (line breaks become spaces)."""
     blocks: list[Block] = []
     builder = BlockBuilder()
+    size = 0
     pos = 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if not body.strip():
+        # A blank line ends a block; so does a very long run of lines (a file
+        # with no blank line at all), at a line end rather than mid-sentence.
+        if not body.strip() or size + len(body) > MAX_BLOCK_CHARS:
             block = builder.build(kind)
             if block:
                 blocks.append(block)
             builder = BlockBuilder()
-        else:
+            size = 0
+        if body.strip():
             if builder.chars:
                 builder.add_char(" ", base + pos - 1 if pos else base)
             builder.add_source(body, base + pos)
+            size += len(body) + 1
         pos += len(line)
     block = builder.build(kind)
     if block:
@@ -275,13 +295,32 @@ def align(source: str, start: int, end: int, target: str) -> tuple[list[int], in
 
 
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'，。；！？]+", re.IGNORECASE)
-EMAIL_RE = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_EMAIL_LOCAL = re.compile(r"[\w.+-]{1,64}$")
+_EMAIL_DOMAIN = re.compile(r"[\w-]+\.[\w.-]*\w")
 
 
 def mask_urls(text: str) -> str:
-    """Replace bare URLs and e-mail addresses with spaces (never linted)."""
+    """Replace bare URLs and e-mail addresses with spaces (never linted).
+
+    E-mail addresses are found from each ``@`` outwards (a local part of at
+    most 64 characters), never by a regex that retries at every word start:
+    that is quadratic on text like "a.a.a.a…@".
+    """
     if "http" not in text and "www." not in text and "@" not in text:
         return text
+
     def blank(m: re.Match[str]) -> str:
         return " " * len(m.group(0))
-    return EMAIL_RE.sub(blank, URL_RE.sub(blank, text))
+
+    text = URL_RE.sub(blank, text)
+    if "@" not in text:
+        return text
+    chars = list(text)
+    at = text.find("@")
+    while at >= 0:
+        local = _EMAIL_LOCAL.search(text, max(0, at - 64), at)
+        domain = _EMAIL_DOMAIN.match(text, at + 1)
+        if local and domain:
+            chars[local.start():domain.end()] = " " * (domain.end() - local.start())
+        at = text.find("@", domain.end() if local and domain else at + 1)
+    return "".join(chars)
