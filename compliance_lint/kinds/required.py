@@ -6,6 +6,11 @@ YAML keys:
               rx_approved (a prescription-only substance with an approval in the
               pack's jurisdiction: fair-balance rules, where unapproved peptides
               are another rule's business), or substance ids
+  entity_context: any (default) | promotion — with promotion, an entity mention
+              triggers only in a paragraph that also makes a claim or offer
+              (a claim verb or a lexicon promotion cue: "helps adults lose
+              weight", "lowers A1C", "book a visit"), so a news item that only
+              names a drug does not owe a risk statement
   statements: the mandatory text(s); any one present satisfies the rule. Matched
               ignoring case, spacing and punctuation, so line breaks and
               full-width commas do not matter.
@@ -32,7 +37,7 @@ def squash(text: str) -> str:
 
 
 class Kind(KindBase):
-    keys = ("triggers", "trigger_entities", "statements")
+    keys = ("triggers", "trigger_entities", "statements", "entity_context")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -40,7 +45,10 @@ class Kind(KindBase):
         entities = checker.string_list("trigger_entities")
         if not triggers and not entities:
             raise checker.fail("triggers", "missing (expected trigger phrases or trigger_entities)")
-        return {"triggers": triggers, "trigger_entities": entities, "statements": checker.string_list("statements", required=True)}
+        return {
+            "triggers": triggers, "trigger_entities": entities, "statements": checker.string_list("statements", required=True),
+            "entity_context": checker.choice("entity_context", ("any", "promotion"), default="any"),
+        }
 
     @classmethod
     def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
@@ -109,7 +117,7 @@ class CompiledRequired(CompiledKind):
                 m = rx.search(block.text.lower())
                 if m:
                     cands.append((m.start(), m.end()))
-            if ents:
+            if ents and (rule.spec.get("entity_context") != "promotion" or _promotes(block.text)):
                 for m in semantic.mentions(state, i):
                     if m.label != "SUBSTANCE":
                         continue
@@ -121,3 +129,13 @@ class CompiledRequired(CompiledKind):
                 s, e = min(cands)
                 return i, s, e
         return None
+
+
+def _promotes(text: str) -> bool:
+    """A claim verb or promotion cue in the paragraph (not negated)."""
+    from compliance_lint import marks
+
+    words = semantic.resolve_words(["@cure", "@treat"]) + semantic.lexicon_words("promotion_cues")
+    rx = semantic.word_regex(tuple(words), True)
+    low = text.lower()
+    return bool(rx and any(not marks.negated(low, m.start(), m.end(), "en") for m in rx.finditer(low)))
