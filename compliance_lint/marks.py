@@ -66,7 +66,8 @@ _EN_ATTRIB = re.compile(
     r"some (?:online |telehealth |wellness )?(?:sellers|shops|stores|vendors|clinics|med spas|websites|sites|companies|brands|marketers|influencers|ads)|"
     r"(?:sold|marketed|advertised|promoted|pitched) (?:online |widely |heavily )?as|"
     r"(?:market|markets|advertise|advertises|promote|promotes|pitch|pitches|tout|touts|sell|sells) (?:\S+ ){1,3}as \"|"
-    r"said every|says every|ask(?:s|ed)? (?:us )?(?:whether|if)|wonder(?:s|ed)? (?:whether|if))\b",
+    r"said every|says every|ask(?:s|ed)? (?:us )?(?:whether|if)|wonder(?:s|ed)? (?:whether|if)|"
+    r"(?:fda|ftc|the agency|regulators?) (?:has |have |had )?(?:put|added|placed|listed|issued|sent|flagged|declared))\b",
     re.IGNORECASE,
 )
 _QUOTES = (('"', '"'), ("“", "”"), ("‘", "’"), ("'", "'"), ("「", "」"), ("『", "』"), ("《", "》"))
