@@ -186,6 +186,10 @@ def document_context(config: Config, doc: SourceDocument, override: Context | No
 
         if doctype.is_kind(doc.text, "label"):
             ctx = ctx.merged({"content": "label"})
+        elif doctype.is_kind(doc.text, "report"):
+            # a warning letter, complaint, ruling or 通报 is no advertisement: its required
+            # statements (fair balance, DSHEA disclaimer, 本品不能代替药物) are not due
+            ctx = ctx.merged({"content": "education"})
     return ctx
 
 

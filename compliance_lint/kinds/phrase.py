@@ -226,4 +226,8 @@ def _unapproved_subject(scan: BlockScan, rule: Rule, start: int, end: int) -> bo
         # on a compounded product's page the product is named by its molecule
         # ("our semaglutide") or not at all; an approved brand is not it
         return not subs or any(m.product is None for m in subs)
+    if scan.state.context.product in _NON_DRUG:
+        # a supplement or food page: the approval is said of the product unless an
+        # approved medicine is named ("MHRA approved and NHS recommended: our capsule")
+        return not subs
     return False
