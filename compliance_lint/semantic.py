@@ -41,35 +41,195 @@ def mentions(state: DocumentState, index: int) -> list[Mention]:
     return cache[index]
 
 
-def _word_regex(words: list[str], inflect: bool) -> re.Pattern[str] | None:
+_AZ09 = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_WS_RUN = re.compile(r"\s+")
+_ODD_WS = re.compile(r"\s\s|[^\S ]")  # anything but single plain spaces
+
+
+class WordMatch:
+    """What ``WordMatcher.search``/``finditer``/``match`` return (a ``re.Match`` subset)."""
+
+    __slots__ = ("_start", "_end", "string")
+
+    def __init__(self, string: str, start: int, end: int) -> None:
+        self.string = string
+        self._start = start
+        self._end = end
+
+    def start(self, group: int = 0) -> int:
+        return self._start
+
+    def end(self, group: int = 0) -> int:
+        return self._end
+
+    def span(self, group: int = 0) -> tuple[int, int]:
+        return self._start, self._end
+
+    def group(self, group: int = 0) -> str:
+        return self.string[self._start:self._end]
+
+    def __getitem__(self, group: int) -> str:
+        return self.group(group)
+
+    def __repr__(self) -> str:
+        return f"<WordMatch span={self.span()} match={self.group()!r}>"
+
+
+def _collapsed(seg: str) -> tuple[str, list[int] | None]:
+    """``seg`` with every run of whitespace as one space, and the view's offsets
+    in ``seg`` (None when nothing changed)."""
+    if not _ODD_WS.search(seg):
+        return seg, None
     parts: list[str] = []
+    omap: list[int] = []
+    last = 0
+    for m in _WS_RUN.finditer(seg):
+        a, b = m.span()
+        parts.append(seg[last:a])
+        omap.extend(range(last, a))
+        parts.append(" ")
+        omap.append(a)
+        last = b
+    parts.append(seg[last:])
+    omap.extend(range(last, len(seg)))
+    return "".join(parts), omap
+
+
+def _squeezed(seg: str) -> tuple[str, list[int]]:
+    """``seg`` without whitespace, and the view's offsets in ``seg``."""
+    parts: list[str] = []
+    omap: list[int] = []
+    last = 0
+    for m in _WS_RUN.finditer(seg):
+        a, b = m.span()
+        parts.append(seg[last:a])
+        omap.extend(range(last, a))
+        last = b
+    parts.append(seg[last:])
+    omap.extend(range(last, len(seg)))
+    return "".join(parts), omap
+
+
+class WordMatcher:
+    """Lexicon words found with Aho-Corasick, as the regex alternation it replaces
+    would: the words are lower case and matched as given (callers lower-case
+    the text); Latin words only at word edges (no [a-z0-9] before or after),
+    words of a phrase across any run of whitespace; Chinese words with no edge
+    check and at most one whitespace character between their characters (根　治);
+    leftmost-longest, non-overlapping. ``search``/``finditer``/``match`` take
+    ``pos``/``endpos`` like ``re.Pattern`` (the edge check looks before ``pos``).
+    """
+
+    def __init__(self, latin: list[str], cjk: list[str]) -> None:
+        from ahocorasick_rs import AhoCorasick
+
+        self.latin = sorted(set(latin))
+        self.cjk = sorted(set(cjk))
+        self._lead = [f[:1].isalnum() for f in self.latin]
+        self._trail = [f[-1:].isalnum() for f in self.latin]
+        self._latin_ac = AhoCorasick(self.latin) if self.latin else None
+        self._cjk_ac = AhoCorasick(self.cjk) if self.cjk else None
+
+    def _candidates(self, text: str, pos: int, endpos: int) -> list[tuple[int, int]]:
+        seg = text if pos == 0 and endpos == len(text) else text[pos:endpos]
+        out: list[tuple[int, int]] = []
+        if self._latin_ac is not None:
+            view, omap = _collapsed(seg)
+            lead, trail = self._lead, self._trail
+            for i, s, e in self._latin_ac.find_matches_as_indexes(view, overlapping=True):
+                if omap is not None:
+                    s, e = omap[s], omap[e - 1] + 1
+                s += pos
+                e += pos
+                if lead[i] and s > 0 and text[s - 1] in _AZ09:
+                    continue
+                if trail[i] and e < endpos and text[e] in _AZ09:
+                    continue
+                out.append((s, e))
+        if self._cjk_ac is not None and not seg.isascii():
+            if _WS_RUN.search(seg):
+                view, omap = _squeezed(seg)
+                for _i, s, e in self._cjk_ac.find_matches_as_indexes(view, overlapping=True):
+                    if all(omap[k + 1] - omap[k] <= 2 for k in range(s, e - 1)):
+                        out.append((pos + omap[s], pos + omap[e - 1] + 1))
+            else:
+                out.extend((pos + s, pos + e) for _i, s, e in self._cjk_ac.find_matches_as_indexes(seg, overlapping=True))
+        return out
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[WordMatch]:
+        n = len(text)
+        endpos = n if endpos is None else max(0, min(endpos, n))
+        pos = max(0, pos)
+        if pos >= endpos:
+            return []
+        cands = self._candidates(text, pos, endpos)
+        if not cands:
+            return []
+        cands.sort(key=lambda se: (se[0], -se[1]))
+        out: list[WordMatch] = []
+        last = -1
+        for s, e in cands:
+            if s >= last:
+                out.append(WordMatch(text, s, e))
+                last = e
+        return out
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> WordMatch | None:
+        n = len(text)
+        endpos = n if endpos is None else max(0, min(endpos, n))
+        pos = max(0, pos)
+        if pos >= endpos:
+            return None
+        cands = self._candidates(text, pos, endpos)
+        if not cands:
+            return None
+        s, e = min(cands, key=lambda se: (se[0], -se[1]))
+        return WordMatch(text, s, e)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> WordMatch | None:
+        n = len(text)
+        endpos = n if endpos is None else max(0, min(endpos, n))
+        pos = max(0, pos)
+        if pos >= endpos:
+            return None
+        ends = [e for s, e in self._candidates(text, pos, endpos) if s == pos]
+        return WordMatch(text, pos, max(ends)) if ends else None
+
+    def __repr__(self) -> str:
+        return f"<WordMatcher {len(self.latin)} Latin, {len(self.cjk)} Chinese>"
+
+
+def word_forms(words: list[str], inflect: bool) -> tuple[list[str], list[str]]:
+    """The Latin forms (words of a phrase joined by one space) and the Chinese
+    words (whitespace removed) that ``word_regex`` looks for."""
+    latin: list[str] = []
+    cjk: list[str] = []
     for w in words:
         w = w.lower().strip()
         if not w:
             continue
         if _CJK.search(w):
-            # a space slipped between Chinese characters (根　治, an evasion and a
-            # typesetting habit) does not break the word
-            parts.append(r"\s?".join(re.escape(ch) for ch in w))
+            cjk.append("".join(w.split()))
             continue
         forms = [w]
         if inflect:
             from compliance_lint.lemmas import expand_phrase
 
             forms = expand_phrase(w)
-        for f in forms:
-            body = r"\s+".join(re.escape(x) for x in f.split())
-            lead = r"(?<![a-z0-9])" if f[:1].isalnum() else ""
-            trail = r"(?![a-z0-9])" if f[-1:].isalnum() else ""
-            parts.append(lead + body + trail)
-    if not parts:
+        latin.extend(" ".join(f.split()) for f in forms)
+    return latin, cjk
+
+
+def _word_regex(words: list[str], inflect: bool) -> WordMatcher | None:
+    latin, cjk = word_forms(words, inflect)
+    if not latin and not cjk:
         return None
-    parts = sorted(set(parts), key=len, reverse=True)
-    return re.compile("|".join(parts))
+    return WordMatcher(latin, cjk)
 
 
 @lru_cache(maxsize=256)
-def word_regex(words: tuple[str, ...], inflect: bool = True) -> re.Pattern[str] | None:
+def word_regex(words: tuple[str, ...], inflect: bool = True) -> WordMatcher | None:
+    """The words (``inflect``: with their inflected forms) as a ``WordMatcher``."""
     return _word_regex(list(words), inflect)
 
 
