@@ -128,7 +128,7 @@ class CompiledPhrases(CompiledKind):
         doc = scan.doc
         text = scan.block.text
         seen: set[tuple[str, int, int]] = set()
-        for match_id, start, end in self.matcher(doc):
+        for match_id, start, end in _longest_per_rule(self.matcher(doc)):
             rule_id = doc.vocab.strings[match_id]
             span = doc[start:end]
             s, e = span.start_char, span.end_char
@@ -151,6 +151,17 @@ class CompiledPhrases(CompiledKind):
             if rule.spec["subject"] == "unapproved" and not _unapproved_subject(scan, rule, s, e):
                 continue
             yield Hit(rule, scan.index, s, e)
+
+
+def _longest_per_rule(matches: Any) -> list[Any]:
+    """Overlapping matches of one rule are one finding, the leftmost-longest
+    (最低价 inside 全网最低价, 客户反馈 inside 老客户反馈)."""
+    kept: list[Any] = []
+    for m in sorted(matches, key=lambda m: (m[0], m[1], -(m[2] - m[1]))):
+        if kept and kept[-1][0] == m[0] and m[1] < kept[-1][2]:
+            continue
+        kept.append(m)
+    return kept
 
 
 def _latin_edges_ok(text: str, start: int, end: int) -> bool:
