@@ -30,11 +30,13 @@ _EN_NEG_SUBJECT = re.compile(
 # A clause boundary stops a negation from reaching further.
 _EN_BOUNDARY = re.compile(
     r"[;:()\[\]]|,\s*(?:but|and|so|yet|while|whereas|which|because)\b|"
-    r"\b(?:but|however|although|though|whereas|yet|instead|still|while)\b|\s[-–—]\s|"
+    r"\b(?:but|however|although|though|whereas|yet|instead|still|while|since|because)\b|\s[-–—]\s|"
     # an emoji ends a clause in social posts ("zero, nothing, nada 🙌 link in bio")
     r"[\u2600-\u27bf\U0001f300-\U0001faff]",
     re.IGNORECASE,
 )
+# A negative pronoun closes its clause at a comma: "I've had none, the fat jab is ..."
+_EN_NEG_PRONOUN_CLAUSE = re.compile(r"^.*\b(?:none|nothing|nobody|no one|nada)\s*,", re.IGNORECASE | re.DOTALL)
 # Phrases with a negator that do not negate what follows ("Not diabetic? Doesn't
 # matter, our doctors prescribe ...", "isn't only for diabetics", "no wonder").
 _EN_NOT_NEG = re.compile(
@@ -63,6 +65,8 @@ _EN_ATTRIB = re.compile(
     r"phrases? like|wording (?:such as|like)|words? like|terms? like|statements? like|claims? like|"
     r"myths? (?:about|that|of)|(?:common|popular|persistent|biggest|top) myths?|myths?:|(?:is|it's|it is) a myth|"
     r"misconceptions?|red flags?|watch out for|be wary of|beware of|"
+    # legal cautions ("importing a Schedule 4 peptide can breach Australian law")
+    r"breach(?:es|ed)? (?:the |australian |uk |eu )?(?:law|rules|code)|illegal(?:ly)?|unlawful(?:ly)?|against the law|"
     r"some (?:online |telehealth |wellness )?(?:sellers|shops|stores|vendors|clinics|med spas|websites|sites|companies|brands|marketers|influencers|ads)|"
     r"(?:sold|marketed|advertised|promoted|pitched) (?:online |widely |heavily )?as|"
     r"(?:market|markets|advertise|advertises|promote|promotes|pitch|pitches|tout|touts|sell|sells) (?:\S+ ){1,3}as \"|"
@@ -115,6 +119,7 @@ def negated(sentence: str, start: int, end: int, lang: str) -> bool:
     # Only the last ~8 words before the match are in scope of a negator.
     if _EN_NEG_SUBJECT.match(before):
         return True
+    before = _EN_NEG_PRONOUN_CLAUSE.sub(" ", before)
     words = _EN_NOT_NEG.sub(" ", before).split()
     window = " ".join(words[-8:])
     if _EN_NEG.search(window):
@@ -136,7 +141,7 @@ def hedged(sentence: str, start: int, end: int, lang: str) -> bool:
 # 通报) these verbs introduce the reported party's claims too ("Your website
 # states that ...", "Defendants have represented ...", 当事人…称其…).
 _EN_REPORT_ATTRIB = re.compile(
-    r"\b(?:stat(?:es|ed|ing)|sa(?:ys|id)|represent(?:s|ed|ing|ations?)|describ(?:es|ed|ing)|featur(?:es|ed|ing)|"
+    r"\b(?:stat(?:e|es|ed|ing)|sa(?:ys|id)|represent(?:s|ed|ing|ations?)|describ(?:es|ed|ing)|featur(?:es|ed|ing)|"
     r"assert(?:s|ed|ing)?|tout(?:s|ed|ing)?|refer(?:s|red|ring)? to|promot(?:es|ed|ing)|advertis(?:es|ed|ing)|"
     r"includ(?:es|ed|ing)|contain(?:s|ed|ing)?|displayed|post(?:s|ed|ing)?|wrote|reads?)\b",
     re.IGNORECASE,
@@ -157,6 +162,10 @@ def attributed(sentence: str, start: int, end: int, lang: str, *, report: bool =
     if block is not None and span is not None and _inside_block_quote(block, span[0], span[1], report):
         return True
     if report and (_ZH_REPORT_ATTRIB if lang == "zh" else _EN_REPORT_ATTRIB).search(sentence):
+        return True
+    if report and _has_quotation(sentence):
+        # a line that carries a quotation reports it, also the words that head it
+        # ("Retatrutide: \"Reverses fatty liver disease.\"", "... \"not for human use\"; however")
         return True
     if lang == "zh":
         return bool(_ZH_ATTRIB.search(sentence) or _ZH_PROHIBIT.search(sentence, 0, start))
@@ -180,6 +189,13 @@ def _inside_quotes(sentence: str, start: int, end: int) -> bool:
     if not re.search(r"[\u3400-\u9fff]", outside) and len(re.findall(r"[A-Za-z]+", outside)) <= 3:
         return False
     return True
+
+
+_QUOTATION = re.compile(r"[\"“][^\"“”]{3,}[\"”]|‘[^‘’]{3,}’|(?<!\w)'[^']{3,}'(?!\w)|[「『][^」』]+[」』]")
+
+
+def _has_quotation(sentence: str) -> bool:
+    return bool(_QUOTATION.search(sentence))
 
 
 def _inside_block_quote(block: str, start: int, end: int, report: bool) -> bool:

@@ -11,6 +11,10 @@ YAML keys:
               state it ends in ("my insulin resistance is gone", "fatty liver gone for
               good", "blood sugar back to normal"); matched literally, not inflected,
               after an optional copula and up to two adverbs
+  verb_in_condition: optional true: a condition named by a verb phrase that is itself a
+              claim verb of the rule ("lower blood pressure", "boost fertility",
+              "protect your heart") is a claim without another verb ("clinically shown to
+              lower blood pressure")
   only:       optional: hedged — report only claims the writer hedges ("may reverse",
               "early research suggests ... could prevent"), for rules whose point is
               that hedging does not fix a claim (FTC); set the rule's hedging: none
@@ -24,7 +28,8 @@ prediabetes" has a lifestyle subject and is not a product claim.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from compliance_lint import marks, semantic
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
@@ -52,7 +57,7 @@ def condition_filter(spec: Any, kb: Any) -> set[str] | None:
 
 
 class Kind(KindBase):
-    keys = ("verbs", "conditions", "subject", "window", "after", "only")
+    keys = ("verbs", "conditions", "subject", "window", "after", "only", "verb_in_condition")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -66,7 +71,10 @@ class Kind(KindBase):
             raise checker.fail("window", "expected a positive integer")
         after = checker.string_list("after")
         only = checker.choice("only", ("any", "hedged"), default="any")
-        return {"verbs": verbs, "conditions": conditions if isinstance(conditions, str) else list(conditions), "subject": subject, "window": window, "after": after, "only": only}
+        if "verb_in_condition" in data and not isinstance(data["verb_in_condition"], bool):
+            raise checker.fail("verb_in_condition", "expected true or false")
+        return {"verbs": verbs, "conditions": conditions if isinstance(conditions, str) else list(conditions), "subject": subject, "window": window, "after": after, "only": only,
+                "verb_in_condition": bool(data.get("verb_in_condition", False))}
 
     @classmethod
     def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
@@ -109,6 +117,10 @@ class CompiledClaims(CompiledKind):
                     if allowed is not None and m.id not in allowed:
                         continue
                     verb = self._verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"], after_rx)
+                    if verb is None and rule.spec.get("verb_in_condition"):
+                        vm = rx.match(stext, m.start - s0)  # "lower blood pressure": the mention starts with a claim verb
+                        if vm and vm.end() <= m.end - s0:
+                            verb = (vm.start(), vm.end())
                     if verb is None:
                         continue
                     vs, ve = verb

@@ -271,6 +271,7 @@ _EN_POP_NEG_BEFORE = re.compile(
     r"(?:\bwithout|\bno|\bnot\s+(?:just|only)\s+for|\b(?:don't|do\s+not|doesn't|does\s+not|didn't)\s+(?:even\s+)?have|"
     r"\bnever\s+(?:even\s+)?(?:had|have\s+had|been\s+diagnosed\s+with)|\bhaven't\s+(?:got|had)|\bwhether\s+or\s+not\s+you\s+have|"
     r"\bfree\s+of|\bnon-?)\s+(?:(?:a|any|an|even|the|actual|real)\s+)?$"
+    r"|\bnon-$"  # "your non-diabetic patients"
 )
 _EN_NOT_PROMOTION = re.compile(
     r"\b(?:approved|approval|indicated|label(?:l?ed)?|off[- ]label|should not|must not|do not use|don't use|not for use|"

@@ -20,6 +20,9 @@ YAML keys:
   neighbours:         true: a cue in the previous or next sentence of the same
                       paragraph also counts ("Thinking about Wegovy? Our partner
                       clinic offers a free first consult.") (default false)
+  condition_cue:      true: a condition named in the sentence, not negated, counts as a cue:
+                      the medicine is presented for a use ("Ozempic summer body incoming")
+                      (default false; risk and research sentences are skipped anyway)
   anaphora:           true: "the jab", "my pen", "your injection" with no product
                       named in the sentence stands for the last prescription-only
                       product or descriptor named earlier in the section (default false)
@@ -56,18 +59,18 @@ _RISK_INFO = re.compile(
 _MECHANISM_Q = re.compile(r"\bhow\s+(?:\w+\s+){0,4}?(?:does|do|did|is|are|works?)\b|怎么起作用|如何起作用|作用机制")
 # "the jab", "my weekly pen": a product noun pointing back to a named medicine
 _PRODUCT_ANAPHOR = re.compile(r"\b(?:the|my|your|this|that|our)\s+(?:weekly\s+|daily\s+|first\s+|starter\s+|next\s+)?(?:jab|jabs|pen|pens|injection|injections|shot|shots)\b")
-_SELLING = re.compile(r"[£$€¥]\s?\d|\b(?:buy|order|book|booking|price|from \d|per month|a month|discount|offer|in stock|delivered|subscribe)\b|购买|下单|价格|优惠|预约|套餐")
+_SELLING = re.compile(r"[£$€¥]\s?\d|\b(?:buy|order|book|booking|price|from \d|per month|a month|discount|offer|in stock|delivered|subscribe|lock in|today)\b|购买|下单|价格|优惠|预约|套餐")
 
 
 class Kind(KindBase):
-    keys = ("jurisdiction", "include_unapproved", "descriptors", "cues", "cue_mode", "substances", "schedules", "neighbours", "anaphora")
+    keys = ("jurisdiction", "include_unapproved", "descriptors", "cues", "cue_mode", "substances", "schedules", "neighbours", "anaphora", "condition_cue")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
         jur = data.get("jurisdiction") or PACK_JURISDICTION.get(rule.pack)
         if jur not in JURISDICTIONS:
             raise checker.fail("jurisdiction", f"expected one of {', '.join(JURISDICTIONS)}")
-        for key in ("include_unapproved", "descriptors", "neighbours", "anaphora"):
+        for key in ("include_unapproved", "descriptors", "neighbours", "anaphora", "condition_cue"):
             if key in data and not isinstance(data[key], bool):
                 raise checker.fail(key, "expected true or false")
         return {
@@ -80,6 +83,7 @@ class Kind(KindBase):
             "schedules": checker.string_list("schedules"),
             "neighbours": bool(data.get("neighbours", False)),
             "anaphora": bool(data.get("anaphora", False)),
+            "condition_cue": bool(data.get("condition_cue", False)),
         }
 
     @classmethod
@@ -134,6 +138,9 @@ class CompiledRx(CompiledKind):
                 continue
             for rule in self.rules:
                 cue_ok = cued[rule.id][si]
+                if not cue_ok and rule.spec.get("condition_cue"):
+                    cue_ok = any(c.label == "CONDITION" and s0 <= c.start < s1 and not marks.negated(stext, c.start - s0, c.end - s0, self.lang)
+                                 for c in semantic.mentions(scan.state, scan.index))
                 if not cue_ok and rule.spec.get("neighbours"):
                     # the cue may sit in the sentence before or after, in the same paragraph
                     cue_ok = any(cued[rule.id][j] for j in (si - 1, si + 1) if 0 <= j < len(sents))
