@@ -194,7 +194,10 @@ class Linter:
             attribution = rule.attribution
             if attribution == "none" and report and rule.kind != "required":
                 attribution = "lowers"  # a quoted testimonial in a warning letter is the seller's, not the writer's
-            if attribution != "none" and marks.attributed(s_text, rs, re_, lang, report=report, block=block.text, span=(hit.start, hit.end)):
+            if attribution != "none" and (
+                marks.attributed(s_text, rs, re_, lang, report=report, block=block.text, span=(hit.start, hit.end))
+                or (report and _in_blockquote(doc.text, block.span(hit.start, hit.end)[0]))
+            ):
                 if attribution == "clears":
                     continue
                 severity = "info"
@@ -262,6 +265,13 @@ def _kb_stamp() -> list[Any]:
         return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files if p.is_file()]
     except Exception:
         return []
+
+
+def _in_blockquote(text: str, offset: int) -> bool:
+    """Is ``offset`` on a Markdown block-quote line ("> ...")? In a regulator's report such
+    a block reproduces the ad or testimonial complained of."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text[line_start:offset].lstrip(" \t").startswith(">")
 
 
 def _latin_rule_in_zh(rule: Rule, lang: str) -> bool:

@@ -163,8 +163,8 @@ def attributed(sentence: str, start: int, end: int, lang: str, *, report: bool =
         return True
     if report and (_ZH_REPORT_ATTRIB if lang == "zh" else _EN_REPORT_ATTRIB).search(sentence):
         return True
-    if report and _has_quotation(sentence):
-        # a line that carries a quotation reports it, also the words that head it
+    if report and _has_quotation(block if block is not None else sentence):
+        # a paragraph or bullet that carries a quotation reports it, also the words that head it
         # ("Retatrutide: \"Reverses fatty liver disease.\"", "... \"not for human use\"; however")
         return True
     if lang == "zh":
