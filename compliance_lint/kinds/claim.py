@@ -116,6 +116,8 @@ class CompiledClaims(CompiledKind):
                 for m in in_sent:
                     if allowed is not None and m.id not in allowed:
                         continue
+                    if self.lang == "en" and _structure_function(stext, m.start - s0, m.end - s0):
+                        continue
                     verb = self._verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"], after_rx)
                     if verb is None and rule.spec.get("verb_in_condition"):
                         vm = rx.match(stext, m.start - s0)  # "lower blood pressure": the mention starts with a claim verb
@@ -206,3 +208,17 @@ def _subject_name(scan: BlockScan, pos: int) -> str | None:
     m = subj[-1]
     s = semantic.kb().substances.get(m.id)
     return m.product or (s.name if s else m.text)
+
+
+_SF_BEFORE = re.compile(r"\b(?:normal|healthy|already[- ]normal)\s+$")
+_SF_AFTER = re.compile(
+    r"\s+(?:levels?\s+)?(?:that\s+are\s+)?(?:already\s+)?(?:within|in)\s+(?:the\s+)?normal\s+range"
+    r"|\s+(?:in|among|for)\s+healthy\s+(?:adults|people|individuals|men|women)"
+)
+
+
+def _structure_function(stext: str, cs: int, ce: int) -> bool:
+    """A function named as healthy or normal ("supports healthy insulin sensitivity",
+    "blood sugar already within the normal range"): a structure/function claim
+    about healthy people, not a claim about the condition (21 CFR 101.93(g))."""
+    return bool(_SF_BEFORE.search(stext[max(0, cs - 20):cs]) or _SF_AFTER.match(stext, ce))
