@@ -361,11 +361,6 @@ def test_test_command_fails_on_broken_examples_and_fixtures(project: Path) -> No
     assert "unknown rule 'zweak.unknown'" in out
 
 
-@pytest.mark.xfail(
-    reason="TEMPORARY (tell the lead): the bundled packs are being rewritten and some rule examples do not "
-    "hold yet (nmpa, wada at the last run). Remove this mark once every bundled rule's examples hold.",
-    strict=False,
-)
 def test_bundled_rule_examples_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every bundled rule's bad/good examples hold (no fixtures: an empty folder)."""
     monkeypatch.chdir(tmp_path)
@@ -374,11 +369,6 @@ def test_bundled_rule_examples_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 0, result.stdout[-4000:]
 
 
-@pytest.mark.xfail(
-    reason="TEMPORARY (tell the lead): the bundled packs are being rewritten; tests/fixtures/articles "
-    "expect fda/ftc rules that do not exist yet. Remove this mark once `compliance-lint test` passes.",
-    strict=False,
-)
 def test_bundled_test_command_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     """`compliance-lint test` from the repository: every rule example and annotated fixture holds."""
     monkeypatch.chdir(REPO)
