@@ -47,9 +47,26 @@ SCAN_CHARS = 1_000_000
 
 def hallmarks(text: str, kind: str) -> int:
     """How many distinct hallmarks of ``kind`` the text carries (first ``SCAN_CHARS``)."""
+    return len(_positions(text, kind))
+
+
+def _positions(text: str, kind: str) -> list[int]:
     low = text[:SCAN_CHARS].lower()
-    return sum(1 for rx in _hallmarks(kind) if rx.search(low))
+    return sorted(m.start() for rx in _hallmarks(kind) if (m := rx.search(low)))
+
+
+# A label opens with its genre ("Medication Guide", "HIGHLIGHTS OF PRESCRIBING
+# INFORMATION", "Package leaflet", "Consumer Medicine Information", 【药品名称】);
+# an ad that ends with a brief summary or Important Safety Information copied
+# from the label carries the same titles only after its own claims.
+LABEL_OPENING = 800
+LABEL_OPENING_SHARE = 0.2
 
 
 def is_kind(text: str, kind: str) -> bool:
-    return hallmarks(text, kind) >= THRESHOLD
+    found = _positions(text, kind)
+    if len(found) < THRESHOLD:
+        return False
+    if kind == "label":
+        return found[0] <= max(LABEL_OPENING, int(len(text) * LABEL_OPENING_SHARE))
+    return True

@@ -157,7 +157,8 @@ class CompiledClaims(CompiledKind):
         lo = c0 + words[-window].start() if len(words) >= window else c0
         best = None
         for vm in rx.finditer(stext, lo, cs):
-            if vm.end() <= cs:
+            # a verb glued into a compound modifier is no verb ("end-stage kidney disease")
+            if vm.end() <= cs and not re.match(r"-[a-z]", stext[vm.end():vm.end() + 2]):
                 best = (vm.start(), vm.end())
         if best:
             return best

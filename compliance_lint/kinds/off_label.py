@@ -140,7 +140,12 @@ class CompiledOffLabel(CompiledKind):
                     if not inherited and _subject_negated(stext, subj.start - s0, subj.end - s0, self.lang):
                         continue  # the subject must not be negated either ("not Ozempic", 别迷信生长肽)
                     approved_here = [c.id for c in all_conds if self._approved(kb, subj, jur, c.id)]
-                    excl = None if inherited else _outside_population(kb, subj, jur, stext, s0, all_conds, self.lang)
+                    label = scan.state.context.content == "label"
+                    if label:
+                        # approved product information states its own market's approval, which may be
+                        # another than this pack's (an Australian CMI read with the nmpa pack)
+                        approved_here += [c.id for c in all_conds for j in JURISDICTIONS if j != jur and self._approved(kb, subj, j, c.id)]
+                    excl = None if inherited or label else _outside_population(kb, subj, jur, stext, s0, all_conds, self.lang)
                     if excl is not None:
                         # "Ozempic ... no diabetes needed": promoted to people outside the approved population
                         yield Hit(rule, scan.index, min(subj.start, excl.start), max(subj.end, excl.end),
