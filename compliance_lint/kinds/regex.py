@@ -84,6 +84,28 @@ class CompiledRegex(CompiledKind):
             )
             for r in rules
         ]
+        gates, self._lit_ac = _literal_gates([r for r, *_ in self.items])
+        self._always = [g is None for g in gates]
+        # literal id -> (item, literal set containing it): a text's literals
+        # reach only the sets they are in
+        self._by_lit: dict[int, list[tuple[int, frozenset[int]]]] = {}
+        for idx, gate in enumerate(gates):
+            for term in gate or ():
+                for lit in term:
+                    self._by_lit.setdefault(lit, []).append((idx, term))
+
+    def _runnable(self, low: str) -> list[bool]:
+        """Per item: may it match in ``low`` (lower-cased text)? False only when
+        the text lacks every literal set its pattern needs (``regex_literals``)."""
+        ok = list(self._always)
+        if self._lit_ac is None:
+            return ok
+        present = {i for i, _s, _e in self._lit_ac.find_matches_as_indexes(low, overlapping=True)}
+        for lit in present:
+            for idx, term in self._by_lit[lit]:
+                if not ok[idx] and term <= present:
+                    ok[idx] = True
+        return ok
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import regex_literals
@@ -96,13 +118,15 @@ class CompiledRegex(CompiledKind):
             out.extend(lits)
         return out
 
-
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         block_items = [it for it in self.items if it[0].spec.get("scope") == "block"]
         if block_items:
             text = scan.block.text
             sample_re = text[:MAX_SENTENCE_FOR_RE]
-            for rule, rx, unless, requires in block_items:
+            ok = self._runnable(text.lower())
+            for (rule, rx, unless, requires), run in zip(self.items, ok, strict=True):
+                if not run or rule.spec.get("scope") != "block":
+                    continue
                 if unless and unless.search(text):
                     continue
                 if requires and not requires.search(text):
@@ -114,8 +138,9 @@ class CompiledRegex(CompiledKind):
         for sent in scan.doc.sents:
             text = sent.text
             base = sent.start_char
-            for rule, rx, unless, requires in self.items:
-                if rule.spec.get("scope") == "block":
+            ok = self._runnable(text.lower())
+            for (rule, rx, unless, requires), run in zip(self.items, ok, strict=True):
+                if not run or rule.spec.get("scope") == "block":
                     continue
                 sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
                 if unless and unless.search(text):
@@ -126,6 +151,37 @@ class CompiledRegex(CompiledKind):
                     a, b = _span(rx, m)
                     if b > a and _subject_ok(scan, rule, text, base + a, base + b):
                         yield Hit(rule, scan.index, base + a, base + b)
+
+
+def _literal_gates(rules: list[Rule]) -> tuple[list[list[frozenset[int]] | None], Any]:
+    """Per rule, the literal sets (OR of AND) every match of its pattern contains,
+    as ids into one Aho-Corasick automaton; None (always run) when the pattern
+    yields no literals (``prefilter.regex_literals``, conservative). The parse
+    is kept in the user cache (JSON), keyed by the patterns and the tool's code."""
+    from compliance_lint import cache
+
+    patterns = [(r.spec["regex"], bool(r.spec["ignorecase"])) for r in rules]
+    key = cache.digest("regex-gates", cache.environment_key(), patterns)
+    dnfs = cache.get_json("plans", key)
+    if not isinstance(dnfs, list) or len(dnfs) != len(rules):
+        from compliance_lint.prefilter import regex_literals
+
+        dnfs = [regex_literals(pattern, ignorecase) for pattern, ignorecase in patterns]
+        cache.put_json("plans", key, dnfs)
+    ids: dict[str, int] = {}
+    gates: list[list[frozenset[int]] | None] = []
+    for dnf in dnfs:
+        if not dnf:
+            gates.append(None)
+            continue
+        gates.append([frozenset(ids.setdefault(lit, len(ids)) for lit in term) for term in dnf])
+    if not ids:
+        return gates, None
+    try:
+        from ahocorasick_rs import AhoCorasick
+    except ImportError:  # pragma: no cover - ahocorasick-rs is a dependency
+        return [None] * len(rules), None
+    return gates, AhoCorasick(list(ids))
 
 
 def _span(rx: Any, m: Any) -> tuple[int, int]:
