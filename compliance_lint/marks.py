@@ -27,6 +27,8 @@ _EN_NEG_SUBJECT = re.compile(
     r"(?:has|have|had|can|could|will|would|is|are|was|were|does|do|did|may|might|should|must|works?)\b",
     re.IGNORECASE,
 )
+_EN_NEG_START = re.compile(r"(?:no|zero|none|without|free|nothing|never)\b", re.IGNORECASE)
+_EN_NEG_LIST = re.compile(r"(?:\b(?:no|zero|without)\s+[\w'’-]+(?:\s+[\w'’-]+)?\s*[,/&+]\s*(?:and\s+|or\s+)?)+$", re.IGNORECASE)
 # A clause boundary stops a negation from reaching further.
 _EN_BOUNDARY = re.compile(
     r"[;:()\[\]]|,\s*(?:but|and|so|yet|while|whereas|which|because)\b|"
@@ -116,6 +118,10 @@ def negated(sentence: str, start: int, end: int, lang: str) -> bool:
         return bool(_ZH_NEG.search(window))
     clause = _clause_start(sentence, start, _EN_BOUNDARY)
     before = sentence[clause:start]
+    if _EN_NEG_START.match(sentence, start):
+        # a claim that is itself negative, listed after others like it: in "no
+        # needles, no side effects" the first "no" does not negate the second
+        before = _EN_NEG_LIST.sub("", before)
     # Only the last ~8 words before the match are in scope of a negator.
     if _EN_NEG_SUBJECT.match(before):
         return True

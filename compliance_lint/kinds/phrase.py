@@ -117,7 +117,7 @@ class CompiledPhrases(CompiledKind):
             variants = sorted(set(variants))
             self.literals.update(v.lower() for v in variants)
             if variants:
-                self.matcher.add(rule.id, [nlp.make_doc(v) for v in variants])
+                self.matcher.add(rule.id, list(nlp.tokenizer.pipe(variants)))
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.kinds.base import TokenTrigger

@@ -22,6 +22,7 @@ for which documents (product type, content, audience) the statement is due.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any, Iterable
 
 from compliance_lint import semantic
@@ -114,10 +115,10 @@ class CompiledRequired(CompiledKind):
                 continue
             cands = []
             if rx is not None:
-                m = rx.search(block.text.lower())
+                m = rx.search(_lower(state, i))
                 if m:
                     cands.append((m.start(), m.end()))
-            if ents and (rule.spec.get("entity_context") != "promotion" or _promotes(block.text)):
+            if ents and (rule.spec.get("entity_context") != "promotion" or _block_promotes(state, i)):
                 for m in semantic.mentions(state, i):
                     if m.label != "SUBSTANCE":
                         continue
@@ -131,11 +132,31 @@ class CompiledRequired(CompiledKind):
         return None
 
 
+def _lower(state: DocumentState, index: int) -> str:
+    """Block ``index``'s lower-cased text, computed once per document (every rule scans it)."""
+    low: dict[int, str] = state.memory.setdefault("required_lower", {})
+    if index not in low:
+        low[index] = state.blocks[index].text.lower()
+    return low[index]
+
+
+def _block_promotes(state: DocumentState, index: int) -> bool:
+    """``_promotes`` of block ``index``, once per document."""
+    done: dict[int, bool] = state.memory.setdefault("required_promotes", {})
+    if index not in done:
+        done[index] = _promotes(state.blocks[index].text)
+    return done[index]
+
+
+@cache
+def _promotion_words() -> tuple[str, ...]:
+    return tuple(semantic.resolve_words(["@cure", "@treat"]) + semantic.lexicon_words("promotion_cues"))
+
+
 def _promotes(text: str) -> bool:
     """A claim verb or promotion cue in the paragraph (not negated)."""
     from compliance_lint import marks
 
-    words = semantic.resolve_words(["@cure", "@treat"]) + semantic.lexicon_words("promotion_cues")
-    rx = semantic.word_regex(tuple(words), True)
+    rx = semantic.word_regex(_promotion_words(), True)
     low = text.lower()
     return bool(rx and any(not marks.negated(low, m.start(), m.end(), "en") for m in rx.finditer(low)))
