@@ -84,27 +84,26 @@ class CompiledRegex(CompiledKind):
             )
             for r in rules
         ]
-        gates, self._lit_ac = _literal_gates([r for r, *_ in self.items])
+        gates, self._lits, self._lit_ac = _literal_gates([r for r, *_ in self.items])
         self._always = [g is None for g in gates]
-        # literal id -> (item, literal set containing it): a text's literals
-        # reach only the sets they are in
-        self._by_lit: dict[int, list[tuple[int, frozenset[int]]]] = {}
+        # literal id -> items: each literal set of a pattern is represented by
+        # its longest literal (a necessary condition, cheap to test per sentence)
+        self._by_lit: dict[int, list[int]] = {}
         for idx, gate in enumerate(gates):
-            for term in gate or ():
-                for lit in term:
-                    self._by_lit.setdefault(lit, []).append((idx, term))
+            for lit in {max(term, key=lambda i: (len(self._lits[i]), self._lits[i])) for term in gate or ()}:
+                self._by_lit.setdefault(lit, []).append(idx)
 
     def _runnable(self, low: str) -> list[bool]:
         """Per item: may it match in ``low`` (lower-cased text)? False only when
-        the text lacks every literal set its pattern needs (``regex_literals``)."""
+        the text lacks a literal that every match of its pattern contains
+        (``prefilter.regex_literals``)."""
         ok = list(self._always)
         if self._lit_ac is None:
             return ok
-        present = {i for i, _s, _e in self._lit_ac.find_matches_as_indexes(low, overlapping=True)}
-        for lit in present:
-            for idx, term in self._by_lit[lit]:
-                if not ok[idx] and term <= present:
-                    ok[idx] = True
+        by_lit = self._by_lit
+        for lit in {i for i, _s, _e in self._lit_ac.find_matches_as_indexes(low, overlapping=True)}:
+            for idx in by_lit.get(lit, ()):
+                ok[idx] = True
         return ok
 
     def triggers(self) -> list[str] | None:
@@ -153,7 +152,7 @@ class CompiledRegex(CompiledKind):
                         yield Hit(rule, scan.index, base + a, base + b)
 
 
-def _literal_gates(rules: list[Rule]) -> tuple[list[list[frozenset[int]] | None], Any]:
+def _literal_gates(rules: list[Rule]) -> tuple[list[list[frozenset[int]] | None], list[str], Any]:
     """Per rule, the literal sets (OR of AND) every match of its pattern contains,
     as ids into one Aho-Corasick automaton; None (always run) when the pattern
     yields no literals (``prefilter.regex_literals``, conservative). The parse
@@ -176,12 +175,12 @@ def _literal_gates(rules: list[Rule]) -> tuple[list[list[frozenset[int]] | None]
             continue
         gates.append([frozenset(ids.setdefault(lit, len(ids)) for lit in term) for term in dnf])
     if not ids:
-        return gates, None
+        return gates, [], None
     try:
         from ahocorasick_rs import AhoCorasick
     except ImportError:  # pragma: no cover - ahocorasick-rs is a dependency
-        return [None] * len(rules), None
-    return gates, AhoCorasick(list(ids))
+        return [None] * len(rules), [], None
+    return gates, list(ids), AhoCorasick(list(ids))
 
 
 def _span(rx: Any, m: Any) -> tuple[int, int]:
