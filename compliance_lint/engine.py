@@ -268,10 +268,13 @@ def _kb_stamp() -> list[Any]:
 
 
 def _in_blockquote(text: str, offset: int) -> bool:
-    """Is ``offset`` on a Markdown block-quote line ("> ...")? In a regulator's report such
+    """Is ``offset`` in a block quote (Markdown "> ..." line, HTML <blockquote>)? In a regulator's report such
     a block reproduces the ad or testimonial complained of."""
     line_start = text.rfind("\n", 0, offset) + 1
-    return text[line_start:offset].lstrip(" \t").startswith(">")
+    if text[line_start:offset].lstrip(" \t").startswith(">"):
+        return True
+    low = text[max(0, offset - 20000):offset].lower()  # HTML: inside an open <blockquote>
+    return low.rfind("<blockquote") > low.rfind("</blockquote")
 
 
 def _latin_rule_in_zh(rule: Rule, lang: str) -> bool:

@@ -149,10 +149,15 @@ def hedged(sentence: str, start: int, end: int, lang: str) -> bool:
 _EN_REPORT_ATTRIB = re.compile(
     r"\b(?:stat(?:e|es|ed|ing)|sa(?:ys|id)|represent(?:s|ed|ing|ations?)|describ(?:es|ed|ing)|featur(?:es|ed|ing)|"
     r"assert(?:s|ed|ing)?|tout(?:s|ed|ing)?|refer(?:s|red|ring)? to|promot(?:es|ed|ing)|advertis(?:es|ed|ing)|"
-    r"includ(?:es|ed|ing)|contain(?:s|ed|ing)?|displayed|post(?:s|ed|ing)?|wrote|reads?)\b",
+    r"includ(?:es|ed|ing)|contain(?:s|ed|ing)?|displayed|post(?:s|ed|ing)?|wrote|reads?|"
+    # the regulator narrating the party's conduct ("your firm's marketing of ...", "your website offers
+    # these products for sale", "Defendants sold ...")
+    r"market(?:s|ed|ing)|offer(?:s|ed|ing)|sell(?:s|ing)?|sold|for sale|distribut(?:es|ed|ing)|"
+    r"your (?:firm|company|website|web site|product|products|social media|instagram|facebook|tiktok|online store)|"
+    r"defendants?|respondents?|the advertiser|the trader|the marketer|these products)\b",
     re.IGNORECASE,
 )
-_ZH_REPORT_ATTRIB = re.compile(r"称|写明|标注|标称|展示|发布|介绍|含有|使用了|用语|内容|宣传")
+_ZH_REPORT_ATTRIB = re.compile(r"称|写明|标注|标称|展示|发布|介绍|含有|使用了|用语|内容|宣传|销售|经营|推广|当事人|该公司|该诊所|该店|涉案")
 
 
 def attributed(sentence: str, start: int, end: int, lang: str, *, report: bool = False,

@@ -29,7 +29,7 @@ from compliance_lint.sources import load_document
 from compliance_lint.testing import check_fixtures
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
-FILES = sorted(HELDOUT.glob("*.md"))
+FILES = sorted([*HELDOUT.glob("*.md"), *HELDOUT.glob("*.html")])
 LABELS = [p for p in FILES if re.search(r"^\s+content:\s*label\s*$", p.read_text(encoding="utf-8"), re.M)]
 PACKS = ("eu", "fda", "ftc", "nmpa", "tga", "uk")
 
