@@ -75,24 +75,50 @@ class WordMatch:
         return f"<WordMatch span={self.span()} match={self.group()!r}>"
 
 
-def _collapsed(seg: str) -> tuple[str, list[int] | None]:
+_VIEWS: dict[str, tuple[str, Any]] = {}  # the kinds ask many matchers about one sentence
+
+
+def _collapsed(seg: str) -> tuple[str, Any]:
     """``seg`` with every run of whitespace as one space, and the view's offsets
-    in ``seg`` (None when nothing changed)."""
+    in ``seg`` (None when they are the same)."""
+    got = _VIEWS.get(seg)
+    if got is None:
+        if len(_VIEWS) >= 64:
+            _VIEWS.clear()
+        got = _VIEWS[seg] = _collapse(seg)
+    return got
+
+
+def _collapse(seg: str) -> tuple[str, Any]:
     if not _ODD_WS.search(seg):
         return seg, None
-    parts: list[str] = []
-    omap: list[int] = []
-    last = 0
-    for m in _WS_RUN.finditer(seg):
-        a, b = m.span()
-        parts.append(seg[last:a])
-        omap.extend(range(last, a))
-        parts.append(" ")
-        omap.append(a)
-        last = b
-    parts.append(seg[last:])
-    omap.extend(range(last, len(seg)))
-    return "".join(parts), omap
+    view = _WS_RUN.sub(" ", seg)
+    if len(view) == len(seg):  # single tabs or line breaks: same offsets
+        return view, None
+    return view, _OffsetMap(seg)
+
+
+class _OffsetMap:
+    """Offsets in ``seg`` of the characters of its collapsed view, built on first use."""
+
+    __slots__ = ("_seg", "_map")
+
+    def __init__(self, seg: str) -> None:
+        self._seg = seg
+        self._map: list[int] | None = None
+
+    def __getitem__(self, i: int) -> int:
+        if self._map is None:
+            seg = self._seg
+            omap: list[int] = []
+            last = 0
+            for m in _WS_RUN.finditer(seg):
+                a, b = m.span()
+                omap.extend(range(last, a + 1))
+                last = b
+            omap.extend(range(last, len(seg)))
+            self._map = omap
+        return self._map[i]
 
 
 def _squeezed(seg: str) -> tuple[str, list[int]]:
@@ -233,9 +259,22 @@ def word_regex(words: tuple[str, ...], inflect: bool = True) -> WordMatcher | No
     return _word_regex(list(words), inflect)
 
 
+_LEXICON_MEMO: dict[tuple[str, str | None], tuple[Any, tuple[str, ...]]] = {}
+
+
 def lexicon_words(group_path: str, lang: str | None = None) -> list[str]:
     """``verbs.cure`` -> the English and/or Chinese words of that lexicon entry."""
-    node: Any = kb().lexicon
+    lexicon = kb().lexicon
+    memo = _LEXICON_MEMO.get((group_path, lang))
+    if memo is not None and memo[0] is lexicon:  # the kinds ask per sentence
+        return list(memo[1])
+    out = _lexicon_words(lexicon, group_path, lang)
+    _LEXICON_MEMO[(group_path, lang)] = (lexicon, tuple(out))
+    return out
+
+
+def _lexicon_words(lexicon: Any, group_path: str, lang: str | None) -> list[str]:
+    node: Any = lexicon
     for part in group_path.split("."):
         node = node.get(part, {}) if isinstance(node, dict) else {}
     if isinstance(node, list):

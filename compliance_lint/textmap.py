@@ -254,6 +254,14 @@ def align(source: str, start: int, end: int, target: str) -> tuple[list[int], in
         if pos >= end:
             offsets.extend([max(start, end - 1)] * (n - i))
             break
+        if source[pos] == ch:
+            # verbatim run: each character maps to the next source character
+            # (what the loop below does one by one), copied in one step
+            run = _common_run(source, pos, end, target, i)
+            offsets.extend(range(pos, pos + run))
+            pos += run
+            i += run
+            continue
         found = -1
         scan = pos
         limit = min(end, pos + 400)
@@ -292,6 +300,22 @@ def align(source: str, start: int, end: int, target: str) -> tuple[list[int], in
         pos = found + width
         i += 1
     return offsets, pos
+
+
+def _common_run(source: str, pos: int, end: int, target: str, i: int) -> int:
+    """Length of the common prefix of ``source[pos:end]`` and ``target[i:]`` (at least 1)."""
+    hi = min(end - pos, len(target) - i)
+    if source.startswith(target[i:i + hi], pos, end):
+        return hi
+    lo = 1  # source[pos] == target[i]
+    hi -= 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if source.startswith(target[i:i + mid], pos, end):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'，。；！？]+", re.IGNORECASE)

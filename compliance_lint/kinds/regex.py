@@ -84,8 +84,9 @@ class CompiledRegex(CompiledKind):
             )
             for r in rules
         ]
+        self._has_block = any(r.spec.get("scope") == "block" for r, *_ in self.items)
         gates, self._lits, self._lit_ac = _literal_gates([r for r, *_ in self.items])
-        self._always = [g is None for g in gates]
+        self._always_idx = [i for i, g in enumerate(gates) if g is None]
         # literal id -> items: each literal set of a pattern is represented by
         # its longest literal (a necessary condition, cheap to test per sentence)
         self._by_lit: dict[int, list[int]] = {}
@@ -93,18 +94,17 @@ class CompiledRegex(CompiledKind):
             for lit in {max(term, key=lambda i: (len(self._lits[i]), self._lits[i])) for term in gate or ()}:
                 self._by_lit.setdefault(lit, []).append(idx)
 
-    def _runnable(self, low: str) -> list[bool]:
-        """Per item: may it match in ``low`` (lower-cased text)? False only when
-        the text lacks a literal that every match of its pattern contains
-        (``prefilter.regex_literals``)."""
-        ok = list(self._always)
+    def _runnable(self, low: str) -> list[int]:
+        """The items (indices, in order) that may match in ``low`` (lower-cased
+        text): those without literals, and those whose pattern's literal (one
+        of which every match contains, ``prefilter.regex_literals``) is there."""
         if self._lit_ac is None:
-            return ok
+            return list(range(len(self.items)))
         by_lit = self._by_lit
+        found = set(self._always_idx)
         for lit in {i for i, _s, _e in self._lit_ac.find_matches_as_indexes(low, overlapping=True)}:
-            for idx in by_lit.get(lit, ()):
-                ok[idx] = True
-        return ok
+            found.update(by_lit.get(lit, ()))
+        return sorted(found)
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import regex_literals
@@ -118,13 +118,13 @@ class CompiledRegex(CompiledKind):
         return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
-        block_items = [it for it in self.items if it[0].spec.get("scope") == "block"]
-        if block_items:
+        items = self.items
+        if self._has_block:
             text = scan.block.text
             sample_re = text[:MAX_SENTENCE_FOR_RE]
-            ok = self._runnable(text.lower())
-            for (rule, rx, unless, requires), run in zip(self.items, ok, strict=True):
-                if not run or rule.spec.get("scope") != "block":
+            for idx in self._runnable(text.lower()):
+                rule, rx, unless, requires = items[idx]
+                if rule.spec.get("scope") != "block":
                     continue
                 if unless and unless.search(text):
                     continue
@@ -137,9 +137,9 @@ class CompiledRegex(CompiledKind):
         for sent in scan.doc.sents:
             text = sent.text
             base = sent.start_char
-            ok = self._runnable(text.lower())
-            for (rule, rx, unless, requires), run in zip(self.items, ok, strict=True):
-                if not run or rule.spec.get("scope") == "block":
+            for idx in self._runnable(text.lower()):
+                rule, rx, unless, requires = items[idx]
+                if rule.spec.get("scope") == "block":
                     continue
                 sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
                 if unless and unless.search(text):

@@ -119,7 +119,11 @@ class CompiledRx(CompiledKind):
             return
         low = scan.block.text.lower()
         sents = list(scan.doc.sents)
-        cued = {r.id: [self._cued(r, low[t.start_char:t.end_char]) for t in sents] for r in self.rules}
+        # rules with the same cue words share one matcher: ask it once per sentence
+        texts = [low[t.start_char:t.end_char] for t in sents]
+        by_rx: dict[int, list[bool]] = {}
+        cued = {r.id: by_rx.get(id(self.cue_rx[r.id])) or by_rx.setdefault(id(self.cue_rx[r.id]), [self._cued(r, st) for st in texts])
+                for r in self.rules}
         for si, sent in enumerate(sents):
             s0, s1 = sent.start_char, sent.end_char
             here = [m for m in ms if s0 <= m.start < s1]
