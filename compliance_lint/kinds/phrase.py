@@ -50,25 +50,48 @@ def norm_term(term: str) -> str:
 
 
 class ContextWords:
-    """A set of phrases looked up in a sentence's lower-cased text, at word edges."""
+    """A set of phrases looked up in a sentence's lower-cased text, at word edges
+    ([a-z0-9] must not touch a Latin letter or digit at either end of a phrase).
+    One Aho-Corasick pass over the text; ``search`` returns the leftmost match."""
 
     def __init__(self, phrases: list[str]) -> None:
         self.phrases = [norm_term(p).lower() for p in phrases]
-        parts = []
-        for p in sorted(set(self.phrases), key=len, reverse=True):
-            esc = re.escape(p)
-            if p[:1].isalnum() and not has_cjk(p[:1]):
-                esc = r"(?<![a-z0-9])" + esc
-            if p[-1:].isalnum() and not has_cjk(p[-1:]):
-                esc = esc + r"(?![a-z0-9])"
-            parts.append(esc)
-        self.regex = re.compile("|".join(parts)) if parts else None
+        uniq = sorted(set(self.phrases))
+        self._empty = "" in uniq  # an empty phrase is found anywhere (as the regex did)
+        self._forms = [p for p in uniq if p]
+        self._lead = [p[:1].isalnum() and not has_cjk(p[:1]) for p in self._forms]
+        self._trail = [p[-1:].isalnum() and not has_cjk(p[-1:]) for p in self._forms]
+        self._ac: Any = None
+        if self._forms:
+            from ahocorasick_rs import AhoCorasick
 
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.regex.search(text.lower()) if self.regex else None
+            self._ac = AhoCorasick(self._forms)
+        self.regex = self if uniq else None  # truthiness kept for callers
+
+    def search(self, text: str) -> Any:
+        if self.regex is None:
+            return None
+        from compliance_lint.semantic import WordMatch
+
+        low = text.lower()
+        if self._empty:
+            return WordMatch(low, 0, 0)
+        best: tuple[int, int] | None = None
+        n = len(low)
+        for i, s, e in self._ac.find_matches_as_indexes(low, overlapping=True):
+            if self._lead[i] and s > 0 and low[s - 1] in _AZ09:
+                continue
+            if self._trail[i] and e < n and low[e] in _AZ09:
+                continue
+            if best is None or (s, -e) < (best[0], -best[1]):
+                best = (s, e)
+        return WordMatch(low, best[0], best[1]) if best else None
 
     def __bool__(self) -> bool:
         return self.regex is not None
+
+
+_AZ09 = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class Kind(KindBase):
