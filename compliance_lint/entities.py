@@ -47,6 +47,8 @@ def _variant_regex(name: str) -> str:
     body = r"\"?[\s\-]?\"?".join(re.escape(p) for p in parts)
     body = re.sub(r"(?<=[a-z])(?=\d)", r"[\\s\\-]?", body) if len(parts) == 1 else body
     suffix = r"(?:'s|s'|s|es)?" if name[-1:].isalpha() else r"(?:'s|s)?"  # "GLP-1s"
+    if re.search(r"[a-z][^aeiou\s\-]y$", name):
+        body, suffix = body[:-1], r"(?:y's|y|ies)"  # "hamstring injury" / "hamstring injuries"
     return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9])"
 
 
@@ -162,12 +164,16 @@ def _first_literal(name: str) -> str:
     if not parts:
         return ""
     if len(parts) == 1:
-        return re.split(r"(?<=[a-z])(?=\d)", parts[0])[0]
+        first = re.split(r"(?<=[a-z])(?=\d)", parts[0])[0]
+        return first[:-1] if re.search(r"[a-z][^aeiou]y$", first) and first == parts[0] else first
     return parts[0]
 
 
 def _singulars(k: str) -> list[str]:
-    return [k[: -len(suffix)] for suffix in ("s'", "es", "s") if k.endswith(suffix)]
+    out = [k[: -len(suffix)] for suffix in ("s'", "es", "s") if k.endswith(suffix)]
+    if k.endswith("ies"):
+        out.append(k[:-3] + "y")  # "injuries" -> "injury"
+    return out
 
 
 def entity_index(kb: KnowledgeBase) -> EntityIndex:

@@ -70,9 +70,10 @@ _EN_ATTRIB = re.compile(
     # legal cautions ("importing a Schedule 4 peptide can breach Australian law")
     r"breach(?:es|ed)? (?:the |australian |uk |eu )?(?:law|rules|code)|illegal(?:ly)?|unlawful(?:ly)?|against the law|"
     r"some (?:online |telehealth |wellness )?(?:sellers|shops|stores|vendors|clinics|med spas|websites|sites|companies|brands|marketers|influencers|ads)|"
-    r"(?:sold|marketed|advertised|promoted|pitched) (?:online |widely |heavily )?as|"
+    # "products sold as ...": a report; "Sold as a research chemical; ..." opening the seller's own line is not
+    r"(?<=[\w,] )(?:sold|marketed|advertised|promoted|pitched) (?:online |widely |heavily )?as|"
     r"(?:market|markets|advertise|advertises|promote|promotes|pitch|pitches|tout|touts|sell|sells) (?:\S+ ){1,3}as \"|"
-    r"said every|says every|ask(?:s|ed)? (?:us )?(?:whether|if)|wonder(?:s|ed)? (?:whether|if)|"
+    r"said every|says every|(?<!everyone )(?<!people )ask(?:s|ed)? (?:us )?(?:whether|if)|wonder(?:s|ed)? (?:whether|if)|"
     r"(?:fda|ftc|the agency|regulators?) (?:has |have |had )?(?:put|added|placed|listed|issued|sent|flagged|declared))\b",
     re.IGNORECASE,
 )
@@ -131,7 +132,8 @@ def negated(sentence: str, start: int, end: int, lang: str) -> bool:
     if _EN_NEG.search(window):
         return True
     after = sentence[end:end + 40]
-    return bool(re.match(r"\s*(?:\?\s*)?(?:no|not really|not so|not at all|is a myth|is false)\b", after, re.IGNORECASE))
+    # the answer must end there ("cure? No."), not start a phrase ("what no gym ever could")
+    return bool(re.match(r"\s*(?:\?\s*)?(?:no|not really|not so|not at all|is a myth|is false)\b(?!\s+\w)", after, re.IGNORECASE))
 
 
 def hedged(sentence: str, start: int, end: int, lang: str) -> bool:

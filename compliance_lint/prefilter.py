@@ -560,6 +560,8 @@ def name_pieces(name: str) -> tuple[str, ...]:
     parts = [p for p in re.split(r"[\s\-_]+", name) if p]
     if len(parts) == 1:
         parts = [p for p in re.split(r"(?<=[a-z])(?=\d)", parts[0]) if p]
+    if parts and re.search(r"[a-z][^aeiou]y$", parts[-1]):
+        parts[-1] = parts[-1][:-1]  # "injury" also matches as "injuries" (entities._variant_regex)
     return tuple(sorted(set(parts)))
 
 

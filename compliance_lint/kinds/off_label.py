@@ -75,7 +75,7 @@ class CompiledOffLabel(CompiledKind):
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         kb = semantic.kb()
         ms = semantic.mentions(scan.state, scan.index)
-        conds = [m for m in ms if m.label == "CONDITION"] + _descriptor_conditions(kb, ms)
+        conds = [m for m in ms if m.label == "CONDITION"] + _descriptor_conditions(kb, ms) + _weight_amounts(kb, scan.block.text)
         conds.sort(key=lambda m: m.start)
         if not conds:
             return
@@ -190,6 +190,20 @@ class CompiledOffLabel(CompiledKind):
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+_EN_WEIGHT_AMOUNT = re.compile(
+    r"\b(?:down|lost|lose|losing|shed|dropped)\s+(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a|half a)\s*"
+    r"(?:kg|kilos?|kilograms?|lbs?|pounds?|stones?)\b", re.IGNORECASE)
+
+
+def _weight_amounts(kb: Any, text: str) -> list[Any]:
+    """A weight result ("down 14 kg", "lost two stone") names weight loss as the use (English)."""
+    from compliance_lint.entities import Mention
+
+    if "weight_loss" not in kb.conditions:
+        return []
+    return [Mention("CONDITION", "weight_loss", m.start(), m.end(), None, m.group()) for m in _EN_WEIGHT_AMOUNT.finditer(text)]
+
+
 def _descriptor_conditions(kb: Any, ms: list[Any]) -> list[Any]:
     """A product descriptor names a use too: 减肥针 / "weight loss jab" carries 减肥 / weight loss."""
     from compliance_lint.entities import Mention
@@ -268,7 +282,7 @@ def _cname(kb: Any, cid: str) -> str:
 # name the same population ("without HIV" for tesamorelin's HIV lipodystrophy).
 POPULATION_OF = {"hiv_lipodystrophy": {"hiv_aids"}}
 # A medicine offered "for (your) patients with X": with no other condition named, X is the use.
-_EN_FOR_POPULATION = re.compile(r"\bfor\s+(?:your\s+|our\s+|the\s+|all\s+|any\s+)?(?:\w+\s+)?(?:patients|people|adults|women|men|clients|anyone)\s+with\b")
+_EN_FOR_POPULATION = re.compile(r"\bfor\s+(?:your\s+|our\s+|the\s+|all\s+|any\s+)?(?:[\w-]+\s+)?(?:patients|people|adults|women|men|clients|anyone)\s+with\b")
 _EN_CALLED_OFF_LABEL = re.compile(r"\b(?:is|are|be|been|being|considered|counts?\s+as|remains?|would\s+be)\s+(?:\w+\s+)?off[- ]label\b")
 _EN_POP_NEG_AFTER = re.compile(r"\s*(?:or not|optional|not required|not needed|not necessary)\b")
 # Negation of having the condition (not of a claim verb: "does not reverse diabetes").
@@ -316,6 +330,14 @@ _EN_HORMONE_BEFORE = re.compile(
 def _endogenous(stext: str, start: int, end: int) -> bool:
     """The hormone named by a drug word ("insulin-producing cells", "react weakly to insulin")."""
     word = stext[start:end]
+    if word in ("胰岛素", "胰高血糖素", "glp-1", "glp1"):
+        # 促进餐后胰岛素分泌, 胰岛素水平, 自身胰岛素: the body's hormone
+        if _ZH_HORMONE_AFTER.match(stext, end) or _ZH_HORMONE_BEFORE.search(stext[max(0, start - 8):start]):
+            return True
     if word not in ("insulin", "glp-1", "glp1", "glp 1", "amylin", "ghrelin"):
         return False
     return bool(_EN_HORMONE_AFTER.match(stext, end) or _EN_HORMONE_BEFORE.search(stext[max(0, start - 30):start]))
+
+
+_ZH_HORMONE_AFTER = re.compile(r"\s*(?:的)?(?:分泌|释放|水平|敏感|抵抗|受体|生成|产生|浓度)")
+_ZH_HORMONE_BEFORE = re.compile(r"(?:促进|刺激|增加|减少|抑制|自身|内源性|身体|体内|分泌)(?:餐后)?\s*$")

@@ -52,13 +52,18 @@ from compliance_lint.schema import Checker
 _RISK_INFO = re.compile(
     r"\b(?:side[- ]effects?|adverse (?:effects?|reactions?|events?))\s+(?:of\s+[\w-]+(?:\s+(?:and|or)\s+[\w-]+)?\s+)?"
     r"(?:include|includes|are|were|such as|may include|can include)\b|\b(?:may|can|could|might) cause\b|\brisk of\b|"
-    r"\bcontraindicated\b|\bdo not (?:use|take)\b|不良反应(?:包括|有|为|主要)|副作用(?:包括|有|为|主要)|禁用|慎用"
+    r"\bcontraindicated\b|\bdo not (?:use|take)\b|\b(?:is|are) (?:very |quite |fairly )?(?:common|uncommon|rare)\b|不良反应(?:包括|有|为|主要)|副作用(?:包括|有|为|主要)|禁用|慎用"
 )
 # "how does X work?", "how is it made?": a question about a mechanism ("why
 # struggle with X when Y ...?" is rhetorical and stays promotion)
 _MECHANISM_Q = re.compile(r"\bhow\s+(?:\w+\s+){0,4}?(?:does|do|did|is|are|works?)\b|怎么起作用|如何起作用|作用机制")
 # "the jab", "my weekly pen": a product noun pointing back to a named medicine
 _PRODUCT_ANAPHOR = re.compile(r"\b(?:the|my|your|this|that|our)\s+(?:weekly\s+|daily\s+|first\s+|starter\s+|next\s+)?(?:jab|jabs|pen|pens|injection|injections|shot|shots)\b")
+# "was first authorised in Europe for type 2 diabetes in 2018": a condition named in
+# an approval fact is the label, not a pitch (condition_cue)
+_APPROVAL_FACT = re.compile(r"\b(?:authori[sz]ed|approved|licensed|registered|indicated)\b")
+# weight-loss talk around "the jab" / "my pen"
+_WEIGHT_TALK = re.compile(r"\b(?:\d+(?:[.,]\d+)?\s*(?:kg|kilos?|lbs?|pounds?|stones?)|weight|slim\w*|skinny|dress sizes?|jeans sizes?)\b")
 _SELLING = re.compile(r"[£$€¥]\s?\d|\b(?:buy|order|book|booking|price|from \d|per month|a month|discount|offer|in stock|delivered|subscribe|lock in|today)\b|购买|下单|价格|优惠|预约|套餐")
 
 
@@ -97,7 +102,7 @@ class CompiledRx(CompiledKind):
         self.lang = lang
         self.cue_rx = {
             r.id: semantic.word_regex(tuple(r.spec["cues"]), True) if r.spec.get("cue_mode") == "own" else
-            semantic.word_regex(tuple(semantic.lexicon_words("promotion_cues") + semantic.lexicon_words("endorsement_cues") + semantic.resolve_words(["@cure", "@treat"]) + r.spec["cues"] + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered", "today", "now"]), True)
+            semantic.word_regex(tuple(semantic.lexicon_words("promotion_cues") + semantic.lexicon_words("endorsement_cues") + semantic.resolve_words(["@cure", "@treat"]) + r.spec["cues"] + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered"]), True)
             for r in rules
         }
 
@@ -142,7 +147,7 @@ class CompiledRx(CompiledKind):
                 continue
             for rule in self.rules:
                 cue_ok = cued[rule.id][si]
-                if not cue_ok and rule.spec.get("condition_cue"):
+                if not cue_ok and rule.spec.get("condition_cue") and not _APPROVAL_FACT.search(stext):
                     cue_ok = any(c.label == "CONDITION" and s0 <= c.start < s1 and not marks.negated(stext, c.start - s0, c.end - s0, self.lang)
                                  for c in semantic.mentions(scan.state, scan.index))
                 if not cue_ok and rule.spec.get("neighbours"):
@@ -178,7 +183,11 @@ class CompiledRx(CompiledKind):
         if am is None:
             return []
         prev = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label in ("SUBSTANCE", "DESCRIPTOR", "CLASS")]
-        return [Mention(m.label, m.id, s0 + am.start(), s0 + am.end(), m.product, stext[am.start():am.end()]) for m in prev]
+        out = [Mention(m.label, m.id, s0 + am.start(), s0 + am.end(), m.product, stext[am.start():am.end()]) for m in prev]
+        if _WEIGHT_TALK.search(stext) and any(d.get("id") == "weight_loss_injection" for d in semantic.kb().descriptors):
+            # "down 11 lb on the jab": in weight-loss talk the jab is a weight-loss injection
+            out.append(Mention("DESCRIPTOR", "weight_loss_injection", s0 + am.start(), s0 + am.end(), None, stext[am.start():am.end()]))
+        return out
 
     def _stands_for_rx(self, rule: Rule, kb: Any, m: Any) -> bool:
         """Does this mention name (or stand for) a prescription-only medicine that counts here?"""
