@@ -172,7 +172,9 @@ class CompiledClaims(CompiledKind):
             if vm:
                 return ce + vm.start(), ce + vm.end()
         if after_rx is not None:
-            sm = re.match(r"\s*(?:(?:is|are|was|were|will be|has been|have been|had been|got|gets|went|be)\s+)?(?:\w+ly\s+){0,2}", after)
+            sm = re.match(
+                r"\s*(?:(?:flare-?ups?|symptoms?|attacks?|episodes?|pain|problems?|issues?)\s+)?"
+                r"(?:(?:is|are|was|were|will be|has been|have been|had been|got|gets|went|be)\s+)?(?:\w+ly\s+){0,2}", after)
             vm = after_rx.match(after, sm.end() if sm else 0)
             if vm:
                 return ce + vm.start(), ce + vm.end()

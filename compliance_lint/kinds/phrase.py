@@ -245,6 +245,11 @@ def _unapproved_subject(scan: BlockScan, rule: Rule, start: int, end: int) -> bo
         return True
     # the subject: substances in the clause outside the match ("same as Wegovy"
     # names the comparator inside the match), else one carried over
+    # "the same active ingredient as Ozempic® and Wegovy®": brands coordinated
+    # with the one inside the match are comparators too
+    for m in sorted(in_sent, key=lambda m: m.start):
+        if m.start >= end and _COMPARATOR_JOIN.match(scan.block.text[end:m.start]):
+            end = m.end
     subs = [m for m in in_sent if s0 + c0 <= m.start < s0 + c1 and not (start <= m.start < end)]
     if not subs and (c0, c1) != (0, len(stext)):
         # a headline shape ("Compounded tirzepatide: the exact same medicine
@@ -256,12 +261,34 @@ def _unapproved_subject(scan: BlockScan, rule: Rule, start: int, end: int) -> bo
         subs = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label == "SUBSTANCE" and not (start <= m.start < end)]
     if any(jur and not kb.is_approved(m.id, jur) for m in subs):
         return True
-    if scan.state.context.product == "compounded":
-        # on a compounded product's page the product is named by its molecule
+    if scan.state.context.product == "compounded" or _section_names_unapproved(scan):
+        # on a compounded product's page (by context, or under a heading such as
+        # "Compounded Semaglutide") the product is named by its molecule
         # ("our semaglutide") or not at all; an approved brand is not it
         return not subs or any(m.product is None for m in subs)
     if scan.state.context.product in _NON_DRUG:
         # a supplement or food page: the approval is said of the product unless an
         # approved medicine is named ("MHRA approved and NHS recommended: our capsule")
         return not subs
+    return False
+
+
+_COMPARATOR_JOIN = re.compile(r"^[\s®™*]*(?:,|and|or|&|/)[\s®™*]*(?:and\s+|or\s+)?$", re.IGNORECASE)
+
+
+def _section_names_unapproved(scan: BlockScan) -> bool:
+    """The nearest heading above, or the document's title (first heading or
+    front-matter block), names a compounded or research product:
+    "# Medical Weight Loss with Compounded Semaglutide"."""
+    from compliance_lint import semantic
+
+    blocks = scan.state.blocks
+    for j in range(scan.index - 1, -1, -1):
+        if blocks[j].kind == "heading":
+            if semantic.cue(blocks[j].text.lower(), "unapproved_product_cues"):
+                return True
+            break
+    for b in blocks[: scan.index]:
+        if b.kind in ("heading", "front_matter"):
+            return semantic.cue(b.text.lower(), "unapproved_product_cues")
     return False
