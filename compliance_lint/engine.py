@@ -214,7 +214,7 @@ class Linter:
             line, col = lines.line_col(start)
             end_line, end_col = lines.line_col(end)
             match = doc.text[start:end]
-            message = _render(rule.message_for(lang), match, hit)
+            message = _render(rule.message_for(lang), match, hit, lang)
             fp_basis = f"{rule.id}\x00{doc.path}\x00{_norm_sentence(s_text)}"
             occurrences[fp_basis] += 1
             fingerprint = hashlib.sha256(f"{fp_basis}\x00{occurrences[fp_basis]}".encode()).hexdigest()[:16]
@@ -289,13 +289,49 @@ def _context_ok(rule: Rule, context: Context) -> bool:
     return True
 
 
-def _render(template: str, match: str, hit: Hit) -> str:
+def _render(template: str, match: str, hit: Hit, lang: str = "en") -> str:
     # Plain key substitution, never str.format: user text must not be evaluated.
+    substance, condition = hit.substance, hit.condition
+    if lang == "zh":
+        # a Chinese message names the product and condition in Chinese (司美格鲁肽, 胰岛素抵抗),
+        # not by the knowledge base's English names
+        names = _zh_names()
+        substance = names.get((substance or "").lower(), substance)
+        condition = names.get((condition or "").lower(), condition)
     return (
         template.replace("{match}", match)
-        .replace("{substance}", hit.substance or "this product")
-        .replace("{condition}", hit.condition or "this condition")
+        .replace("{substance}", substance or ("本品" if lang == "zh" else "this product"))
+        .replace("{condition}", condition or ("该病症" if lang == "zh" else "this condition"))
     )
+
+
+_ZH_NAMES: dict[str, str] | None = None
+
+
+def _zh_names() -> dict[str, str]:
+    """English knowledge-base names (substances, products, classes, conditions) -> Chinese."""
+    global _ZH_NAMES
+    if _ZH_NAMES is None:
+        from compliance_lint.kb import load_kb
+
+        kb = load_kb()
+        out: dict[str, str] = {}
+        for c in kb.conditions.values():
+            if c.zh and c.en:
+                out.setdefault(c.en[0].lower(), c.zh[0])
+            if c.zh:
+                out.setdefault(c.id.replace("_", " "), c.zh[0])
+        for k in kb.classes.values():
+            if k.zh:
+                out[k.name.lower()] = k.zh[0]
+        for s in kb.substances.values():
+            if s.zh:
+                out[s.name.lower()] = s.zh[0]
+            for product, zh in s.products.items():
+                if zh:
+                    out[product.lower()] = zh[0]
+        _ZH_NAMES = out
+    return _ZH_NAMES
 
 
 def _norm_sentence(text: str) -> str:
