@@ -68,11 +68,54 @@ def inflections(word: str) -> set[str]:
     return forms
 
 
+_EXPANDED: dict[str, list[str]] | None = None
+_EXPANDED_NEW: list[bool] = [False]
+
+
+def _expanded() -> dict[str, list[str]]:
+    """Phrase expansions kept in the user cache (JSON, keyed by the tool's code and
+    the lookups data version), so that a run need not load the lookup table."""
+    global _EXPANDED
+    if _EXPANDED is None:
+        from compliance_lint import cache
+
+        data = cache.get_json("plans", _expanded_key())
+        _EXPANDED = data if isinstance(data, dict) else {}
+        import atexit
+
+        atexit.register(_save_expanded)
+    return _EXPANDED
+
+
+def _expanded_key() -> str:
+    from compliance_lint import cache
+
+    return cache.digest("inflections", cache.environment_key())[:40]
+
+
+def _save_expanded() -> None:
+    if _EXPANDED_NEW[0] and _EXPANDED is not None:
+        from compliance_lint import cache
+
+        cache.put_json("plans", _expanded_key(), _EXPANDED)
+        _EXPANDED_NEW[0] = False
+
+
 def expand_phrase(phrase: str, limit: int = 96) -> list[str]:
     """Inflect the first and last word of a phrase (verb + object, adjective + noun).
 
     Inflecting inner words ("insulins") only adds forms nobody writes.
     """
+    store = _expanded()
+    key = f"{limit}:{phrase}"
+    got = store.get(key)
+    if not isinstance(got, list):
+        got = store[key] = _expand_phrase(phrase, limit)
+        _EXPANDED_NEW[0] = True
+    return list(got)
+
+
+def _expand_phrase(phrase: str, limit: int) -> list[str]:
     words = phrase.lower().split()
     edges = {0, len(words) - 1}
     options = [
