@@ -15,6 +15,9 @@ YAML keys:
               claim verb of the rule ("lower blood pressure", "boost fertility",
               "protect your heart") is a claim without another verb ("clinically shown to
               lower blood pressure")
+  unless_before: optional words that, right before the condition (up to two words
+              earlier), take it out of the rule: "mild anxiety", "occasional
+              sleeplessness" are not serious forms (TGA)
   only:       optional: hedged — report only claims the writer hedges ("may reverse",
               "early research suggests ... could prevent"), for rules whose point is
               that hedging does not fix a claim (FTC); set the rule's hedging: none
@@ -57,7 +60,7 @@ def condition_filter(spec: Any, kb: Any) -> set[str] | None:
 
 
 class Kind(KindBase):
-    keys = ("verbs", "conditions", "subject", "window", "after", "only", "verb_in_condition")
+    keys = ("verbs", "conditions", "subject", "window", "after", "only", "verb_in_condition", "unless_before")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -74,7 +77,8 @@ class Kind(KindBase):
         if "verb_in_condition" in data and not isinstance(data["verb_in_condition"], bool):
             raise checker.fail("verb_in_condition", "expected true or false")
         return {"verbs": verbs, "conditions": conditions if isinstance(conditions, str) else list(conditions), "subject": subject, "window": window, "after": after, "only": only,
-                "verb_in_condition": bool(data.get("verb_in_condition", False))}
+                "verb_in_condition": bool(data.get("verb_in_condition", False)),
+                "unless_before": checker.string_list("unless_before")}
 
     @classmethod
     def compile(cls, rules: list[Rule], lang: str, env: Any) -> CompiledKind:
@@ -92,6 +96,8 @@ class CompiledClaims(CompiledKind):
             after = semantic.resolve_words(r.spec.get("after") or [])
             after_rx = semantic.word_regex(tuple(after), False) if after else None
             self.items.append((r, rx, condition_filter(r.spec["conditions"], kb), after_rx))
+        self.unless_before = {r.id: re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w.lower()) for w in r.spec["unless_before"]) + r")\s+(?:\S+\s+)?$")
+                              for r in rules if r.spec.get("unless_before")}
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import entity_triggers
@@ -116,6 +122,9 @@ class CompiledClaims(CompiledKind):
                 for m in in_sent:
                     if allowed is not None and m.id not in allowed:
                         continue
+                    ub = self.unless_before.get(rule.id)
+                    if ub is not None and ub.search(stext, max(0, m.start - s0 - 40), m.start - s0):
+                        continue  # "mild anxiety": a qualifier that takes the condition out of the rule
                     if self.lang == "en" and _structure_function(stext, m.start - s0, m.end - s0):
                         continue
                     verb = self._verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"], after_rx)

@@ -17,6 +17,8 @@ YAML keys:
                 ("which peptide you need", "our peptide stack", "sold as a research
                 chemical") with a strong cue in it or next to it presents the
                 substance named last in the section (default false)
+  extra_cues:   optional words that, not negated, also present the substance for this
+                rule, besides the built-in cues (forum usage in sport: "run", "ran")
   cues:         optional; when given, only these words (not negated) make a sentence
                 a presentation, instead of the built-in promotion and claim cues:
                 for rules about how the substance is presented ("NMPA-approved
@@ -57,7 +59,7 @@ STRONG_PROMOTION = ("buy", "order", "shop", "add to cart", "in stock", "for sale
 
 
 class Kind(KindBase):
-    keys = ("jurisdiction", "status_from", "statuses", "substances", "sport_words", "cues", "neighbours", "carry_generic")
+    keys = ("jurisdiction", "status_from", "statuses", "substances", "sport_words", "cues", "neighbours", "carry_generic", "extra_cues")
 
     @staticmethod
     def validate(rule: Rule, data: Any, checker: Checker) -> dict[str, Any]:
@@ -72,6 +74,7 @@ class Kind(KindBase):
             "substances": checker.string_list("substances"),
             "sport_words": checker.string_list("sport_words"),
             "cues": checker.string_list("cues"),
+            "extra_cues": checker.string_list("extra_cues"),
             "neighbours": bool(data.get("neighbours", False)),
             "carry_generic": bool(data.get("carry_generic", False)),
         }
@@ -90,6 +93,7 @@ class CompiledUnapproved(CompiledKind):
         self.strong_rx = semantic.word_regex(STRONG_PROMOTION, True)
         self.sport_rx = {r.id: semantic.word_regex(tuple(r.spec["sport_words"]), True) for r in rules}
         self.own_rx = {r.id: semantic.word_regex(tuple(r.spec.get("cues") or ()), False) for r in rules}
+        self.extra_rx = {r.id: semantic.word_regex(tuple(r.spec.get("extra_cues") or ()), True) for r in rules}
         self.ruo_rx = semantic.word_regex(tuple(semantic.lexicon_words("ruo_cues")), False)
         generic = ["peptide", "peptides", "research peptide", "research chemical", "research chemicals", *semantic.lexicon_words("unapproved_product_generic")]
         self.generic_rx = semantic.word_regex(tuple(generic), False)
@@ -174,7 +178,9 @@ class CompiledUnapproved(CompiledKind):
                 if rule.spec.get("cues"):
                     if own is None or not any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in own.finditer(stext)):
                         continue
-                elif not promoted and not (neighbour_ok and rule.spec.get("neighbours")):
+                elif not promoted and not (neighbour_ok and rule.spec.get("neighbours")) and not (
+                        self.extra_rx.get(rule.id) is not None and not semantic.cue(stext, "research_cues")
+                        and any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in self.extra_rx[rule.id].finditer(stext))):
                     continue
                 if rule.spec["sport_words"] and not scan.state.context.sport:
                     rx = self.sport_rx[rule.id]
