@@ -246,6 +246,7 @@ def align(source: str, start: int, end: int, target: str) -> tuple[list[int], in
     Characters that cannot be found map to the current position (never raises).
     """
     offsets: list[int] = []
+    absent: dict[str, int] = {}
     pos = start
     i = 0
     n = len(target)
@@ -292,6 +293,14 @@ def align(source: str, start: int, end: int, target: str) -> tuple[list[int], in
             scan += 1
         if found == -2:
             continue
+        if found < 0 and limit < end and absent.get(ch, end + 1) > pos:
+            # Far past a long run of markup ("*" * 20000 + "cure"): one C-speed
+            # search; a character absent from the rest is remembered as such,
+            # so this stays linear.
+            found = source.find(ch, limit, end)
+            width = 1
+            if found < 0:
+                absent[ch] = pos
         if found < 0:
             offsets.append(pos)
             i += 1

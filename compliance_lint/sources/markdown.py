@@ -238,11 +238,12 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
     raw = text[content_start:content_end]
     try:
         node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return {}, []
+        data = _plain_data(node)
+    except (yaml.YAMLError, RecursionError):
+        # Broken front matter is still shown by most renderers: lint it as text.
+        return {}, plain_blocks(raw, content_start, "front_matter")
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return {}, []
+        return {}, plain_blocks(raw, content_start, "front_matter") if data is not None and not isinstance(data, dict) else []
     blocks: list[Block] = []
     for key_node, value_node in node.value:
         if key_node.value not in PROSE_FIELDS or not isinstance(value_node, yaml.ScalarNode):
@@ -257,6 +258,41 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
         if block:
             blocks.append(block)
     return data, blocks
+
+
+def _plain_data(node: Any) -> Any:
+    """Python data of a composed YAML node, with aliases refused (no alias bombs).
+
+    ``yaml.safe_load`` would share aliased lists, and anything that later walks
+    the front matter (context, reporters) would walk the expansion.
+    """
+    if node is None:
+        return None
+    for event_node in _walk_nodes(node):
+        if getattr(event_node, "anchor", None):
+            raise yaml.YAMLError("anchors and aliases are not allowed in front matter")
+    return yaml.SafeLoader.construct_document(_Constructor(), node)
+
+
+def _walk_nodes(node: Any) -> Any:
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            raise yaml.YAMLError("anchors and aliases are not allowed in front matter")
+        seen.add(id(current))
+        yield current
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                stack.extend((k, v))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+class _Constructor(yaml.SafeLoader):
+    def __init__(self) -> None:  # construct only: no stream
+        yaml.constructor.SafeConstructor.__init__(self)
 
 
 def _uncovered(text: str, lines: LineIndex, covered: list[tuple[int, int]], tokens: list[Any]) -> list[Block]:
