@@ -118,5 +118,7 @@ def is_kind(text: str, kind: str) -> bool:
     if len(found) < THRESHOLD:
         return False
     if kind == "label":
+        if _positions(text, "not_label"):
+            return False
         return found[0] <= max(LABEL_OPENING, int(len(text) * LABEL_OPENING_SHARE))
     return True
