@@ -43,7 +43,9 @@ _EN_NEG_PRONOUN_CLAUSE = re.compile(r"^.*\b(?:none|nothing|nobody|no one|nada)\s
 # matter, our doctors prescribe ...", "isn't only for diabetics", "no wonder").
 _EN_NOT_NEG = re.compile(
     r"\b(?:(?:doesn't|does not|don't|do not|won't|will not)\s+matter|no matter|"
-    r"(?:not|isn't|aren't|is not|are not)\s+(?:only|just)|no (?:wonder|doubt|problem|worries)|not a problem)\b",
+    r"(?:not|isn't|aren't|is not|are not)\s+(?:only|just)|no (?:wonder|doubt|problem|worries)|not a problem|"
+    # "Not sponsored, just obsessed with my Mounjaro journey": the contrast ends the negation
+    r"not\s+[\w-]+(?:\s+[\w-]+)?\s*,\s*(?:just|but|only|simply))\b",
     re.IGNORECASE,
 )
 _EN_HEDGE = re.compile(

@@ -111,9 +111,10 @@ class CompiledRx(CompiledKind):
 
         out = entity_triggers()  # find() needs a mention in the block
         if out is not None and any(r.spec.get("anaphora") for r in self.rules):
-            from compliance_lint.prefilter import word_triggers
+            from compliance_lint.kinds.base import TokenTrigger
 
-            out = out + word_triggers(["jab", "jabs", "pen", "pens", "injection", "injections", "shot", "shots"], False)
+            # whole tokens, so "open" or "happen" do not wake the pipeline
+            out = out + [(TokenTrigger(w),) for w in ("jab", "jabs", "pen", "pens", "injection", "injections", "shot", "shots")]
         return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:

@@ -112,9 +112,10 @@ class CompiledUnapproved(CompiledKind):
 
         out = entity_triggers()  # find() needs a substance mention in the block
         if out is not None and any(r.spec.get("carry_generic") for r in self.rules):
-            from compliance_lint.prefilter import word_triggers
+            from compliance_lint.kinds.base import TokenTrigger
 
-            out = out + word_triggers(["peptide", "research chemical"], False)  # or a generic word (carry_generic)
+            # or a generic product word (carry_generic), as whole tokens
+            out = out + [(TokenTrigger(w),) for w in ("peptide", "peptides", "research chemical", "research chemicals")]
         return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
