@@ -56,7 +56,8 @@ def _positions(text: str, kind: str) -> list[int]:
     with the same edge and whitespace rules as ``_hallmarks``' regexes."""
     from compliance_lint.semantic import _collapsed
 
-    low = text[:SCAN_CHARS].lower()
+    # full-width colons as the prose has them after width folding (适应症： -> 适应症:)
+    low = text[:SCAN_CHARS].lower().replace("：", ":")
     ac, owners, empty = _hallmark_scanner(kind)
     first: dict[int, int] = {}
     if ac is not None:
@@ -88,7 +89,7 @@ def _hallmark_scanner(kind: str) -> tuple[Any, list[list[tuple[int, bool, bool]]
     empty = 0
     for n, word in enumerate(lexicon_words(f"document_kinds.{kind}")):
         word = str(word)
-        form = " ".join(word.lower().split())
+        form = " ".join(word.lower().split()).replace("：", ":")
         if not form:
             empty += 1
             continue
@@ -109,8 +110,8 @@ _AZ09 = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 # INFORMATION", "Package leaflet", "Consumer Medicine Information", 【药品名称】);
 # an ad that ends with a brief summary or Important Safety Information copied
 # from the label carries the same titles only after its own claims.
-LABEL_OPENING = 800
-LABEL_OPENING_SHARE = 0.2
+LABEL_OPENING = 250
+LABEL_OPENING_SHARE = 0.02
 
 
 def is_kind(text: str, kind: str) -> bool:

@@ -184,7 +184,8 @@ def document_context(config: Config, doc: SourceDocument, override: Context | No
         # rarely carries front matter: read the genre from its section titles (doctype.py).
         from compliance_lint import doctype
 
-        if doctype.is_kind(doc.text, "label"):
+        # the prose, not the raw file: an HTML label's <head> must not push its title out of the opening
+        if doctype.is_kind("\n".join(b.text for b in doc.blocks) or doc.text, "label"):
             ctx = ctx.merged({"content": "label"})
         elif doctype.is_kind(doc.text, "report"):
             # a warning letter, complaint, ruling or 通报 is no advertisement: its required
