@@ -11,7 +11,10 @@ import stat
 import tempfile
 
 
-def atomic_write_bytes(path: str, data: bytes) -> None:
+def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically. ``durable=False`` skips the fsync:
+    still never a half-written file for readers, but a power cut may lose the
+    write (for cache entries, which are rebuilt when missing or unreadable)."""
     # A symlink is followed (the link stays a link); a device or FIFO (/dev/stdout,
     # /dev/null, a named pipe) is written in place: renaming over it would replace
     # the node itself.
@@ -36,7 +39,8 @@ def atomic_write_bytes(path: str, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)

@@ -85,7 +85,7 @@ class CompiledRegex(CompiledKind):
             for r in rules
         ]
         self._has_block = any(r.spec.get("scope") == "block" for r, *_ in self.items)
-        gates, self._lits, self._lit_ac = _literal_gates([r for r, *_ in self.items])
+        self._dnfs, gates, self._lits, self._lit_ac = _literal_gates([r for r, *_ in self.items])
         self._always_idx = [i for i, g in enumerate(gates) if g is None]
         # literal id -> items: each literal set of a pattern is represented by
         # its longest literal (a necessary condition, cheap to test per sentence)
@@ -107,14 +107,11 @@ class CompiledRegex(CompiledKind):
         return sorted(found)
 
     def triggers(self) -> list[str] | None:
-        from compliance_lint.prefilter import regex_literals
-
         out: list[str] = []
-        for rule, *_ in self.items:
-            lits = regex_literals(rule.spec["regex"], rule.spec["ignorecase"])
+        for lits in self._dnfs:  # regex_literals of each rule, parsed once (_literal_gates)
             if lits is None:
                 return None
-            out.extend(lits)
+            out.extend(tuple(term) for term in lits)
         return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
@@ -152,7 +149,7 @@ class CompiledRegex(CompiledKind):
                         yield Hit(rule, scan.index, base + a, base + b)
 
 
-def _literal_gates(rules: list[Rule]) -> tuple[list[list[frozenset[int]] | None], list[str], Any]:
+def _literal_gates(rules: list[Rule]) -> tuple[list[Any], list[list[frozenset[int]] | None], list[str], Any]:
     """Per rule, the literal sets (OR of AND) every match of its pattern contains,
     as ids into one Aho-Corasick automaton; None (always run) when the pattern
     yields no literals (``prefilter.regex_literals``, conservative). The parse
@@ -175,12 +172,12 @@ def _literal_gates(rules: list[Rule]) -> tuple[list[list[frozenset[int]] | None]
             continue
         gates.append([frozenset(ids.setdefault(lit, len(ids)) for lit in term) for term in dnf])
     if not ids:
-        return gates, [], None
+        return dnfs, gates, [], None
     try:
         from ahocorasick_rs import AhoCorasick
     except ImportError:  # pragma: no cover - ahocorasick-rs is a dependency
-        return [None] * len(rules), [], None
-    return gates, list(ids), AhoCorasick(list(ids))
+        return dnfs, [None] * len(rules), [], None
+    return dnfs, gates, list(ids), AhoCorasick(list(ids))
 
 
 def _span(rx: Any, m: Any) -> tuple[int, int]:
