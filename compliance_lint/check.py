@@ -48,6 +48,7 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         extra = parse_context_items(context_items)
         ctx = parse_context(extra, lambda p: ConfigError(f"--context: {p}"))
         config.context = config.context.merged({k: getattr(ctx, k) for k in extra})
+        config.context_set = config.context_set | frozenset(extra)
     registry = load_registry(config.rule_paths)
     pack_ids = select_pack_ids(registry, packs, config)
     if not packs and config.packs is None:

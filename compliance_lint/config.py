@@ -36,6 +36,9 @@ class Config:
     per_path: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     rule_paths: list[str] = field(default_factory=list)
     context: Context = field(default_factory=Context)
+    # context keys the user set (config or --context): never overridden by
+    # inference from the document's text (doctype.py)
+    context_set: frozenset[str] = frozenset()
     fail_on: str | None = None
     lang: str | None = None
     extensions: list[str] | None = None
@@ -139,6 +142,7 @@ def load_config(path: str | None = None, discover: bool = True) -> Config:
     if not isinstance(context, dict):
         raise fail("context", "expected a mapping (audience, content, product, sport, markets)")
     cfg.context = parse_context(context, lambda p: fail("context", p))
+    cfg.context_set = frozenset(context)
     if "fail_on" in data:
         if data["fail_on"] not in FAIL_ON:
             raise fail("fail_on", f"got {data['fail_on']!r}, expected one of: {', '.join(FAIL_ON)}")

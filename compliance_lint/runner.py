@@ -16,7 +16,8 @@ from compliance_lint.engine import Linter
 from compliance_lint.errors import ConfigError, LintError, SourceError
 from compliance_lint.models import Context, Finding, InputError
 from compliance_lint.packs import PackRegistry, default_pack_ids
-from compliance_lint.sources import EXTENSIONS, BinaryFileError, SourceDocument, load_document
+from compliance_lint.sources import EXTENSIONS, SourceDocument, load_document
+from compliance_lint.sources.base import SkippedFileError, display_path
 from compliance_lint.sources.markdown import parse_markdown  # noqa: F401  (warm import for workers)
 
 DEFAULT_EXTENSIONS = tuple(sorted(EXTENSIONS))
@@ -96,51 +97,77 @@ def expand_paths(paths: list[str], config: Config, extensions: tuple[str, ...] |
         try:
             st = os.stat(arg)
         except FileNotFoundError:
-            errors.append(InputError(arg, "no such file or directory"))
+            errors.append(InputError(display_path(arg), "no such file or directory"))
             continue
         except OSError as exc:
-            errors.append(InputError(arg, f"cannot access ({exc.strerror})"))
+            errors.append(InputError(display_path(arg), f"cannot access ({exc.strerror})"))
             continue
         if stat.S_ISDIR(st.st_mode):
-            found = _walk(arg, exts, config, notices)
+            found = _walk(arg, exts, config, notices, errors)
             files.extend((f, False) for f in found)
         elif stat.S_ISREG(st.st_mode):
             if config.excluded(arg):
                 continue
             files.append((arg, True))
         else:
-            errors.append(InputError(arg, "not a regular file (FIFO, socket or device), skipped"))
+            errors.append(InputError(display_path(arg), "not a regular file (FIFO, socket or device), skipped"))
     return files, errors, notices
 
 
-def _walk(root: str, exts: tuple[str, ...], config: Config, notices: list[str]) -> list[str]:
+def _walk(root: str, exts: tuple[str, ...], config: Config, notices: list[str], errors: list[InputError] | None = None) -> list[str]:
+    """Files under ``root``, depth first in name order; symlinks followed, loops cut.
+
+    A folder that cannot be read is an input error (its files were not linted);
+    a symlink loop is a notice.
+
+    An explicit stack, not ``os.walk``: before Python 3.12 that recurses once
+    per level and a tree 1,000 folders deep raised RecursionError.
+    """
     out: list[str] = []
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=lambda e: notices.append(f"{e.filename}: cannot read directory ({e.strerror})")):
+    stack = [root]
+    while stack:
+        dirpath = stack.pop()
         try:
             st = os.stat(dirpath)
-            ident = (st.st_dev, st.st_ino)
-        except OSError:
-            dirnames[:] = []
+        except OSError as exc:
+            notices.append(f"{display_path(dirpath)}: cannot read directory ({exc.strerror})")
             continue
+        ident = (st.st_dev, st.st_ino)
         if ident in seen_dirs:
-            notices.append(f"{dirpath}: symlink loop, skipped")
-            dirnames[:] = []
+            notices.append(f"{display_path(dirpath)}: symlink loop, skipped")
             continue
         seen_dirs.add(ident)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if d not in SKIP_DIRS
-            and not os.path.isfile(os.path.join(dirpath, d, "pyvenv.cfg"))  # any virtual environment (.ci-venv, env, ...)
-            and not config.excluded(os.path.join(dirpath, d))
-        )
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            if Path(name).suffix.lower() not in exts:
+        try:
+            with os.scandir(dirpath) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            if errors is None:
+                notices.append(f"{display_path(dirpath)}: cannot read directory ({exc.strerror})")
+            else:
+                errors.append(InputError(display_path(dirpath), f"cannot read directory ({exc.strerror})"))
+            continue
+        subdirs: list[str] = []
+        for entry in entries:
+            path = os.path.join(dirpath, entry.name)
+            try:
+                is_dir = entry.is_dir()  # follows symlinks
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if (
+                    entry.name not in SKIP_DIRS
+                    and not os.path.isfile(os.path.join(path, "pyvenv.cfg"))  # any virtual environment (.ci-venv, env, ...)
+                    and not config.excluded(path)
+                ):
+                    subdirs.append(path)
+                continue
+            if Path(entry.name).suffix.lower() not in exts:
                 continue
             if config.excluded(path):
                 continue
             out.append(path)
+        stack.extend(reversed(subdirs))
     return out
 
 
@@ -150,11 +177,22 @@ def read_input(path: str, stdin_bytes: bytes | None = None) -> bytes:
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
-            raise SourceError(path, "not a regular file")
+            raise SkippedFileError(path, "not a regular file (FIFO, socket or device), skipped")
         if st.st_size > MAX_FILE_BYTES:
             raise SourceError(path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, skipped")
-        with open(path, "rb") as fh:
-            return fh.read()
+        # O_NONBLOCK: a file swapped for a FIFO after the stat must not hang the run
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise SkippedFileError(path, "not a regular file (FIFO, socket or device), skipped")
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise SourceError(path, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, skipped")
+        return data
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise SkippedFileError(path, "broken symbolic link, skipped") from None
+        raise SourceError(path, "no such file or directory") from None
     except PermissionError:
         raise SourceError(path, "permission denied") from None
     except IsADirectoryError:
@@ -179,7 +217,8 @@ def document_context(config: Config, doc: SourceDocument, override: Context | No
                 warnings.append(f"{doc.path}: front matter context: {exc}; the document's context was ignored")
             return ctx
         ctx = ctx.merged({k: getattr(fm_ctx, k) for k in fm if k in ("audience", "content", "product", "sport", "markets")})
-    if ctx.content == "advertising" and not (isinstance(fm, dict) and "content" in fm):
+    said = "content" in getattr(config, "context_set", ()) or (override is not None and override.content != "advertising")
+    if ctx.content == "advertising" and not said and not (isinstance(fm, dict) and "content" in fm):
         # Approved product information (PI, Medication Guide, SmPC, leaflet, CMI, 说明书)
         # rarely carries front matter: read the genre from its section titles (doctype.py).
         from compliance_lint import doctype
@@ -195,11 +234,11 @@ def document_context(config: Config, doc: SourceDocument, override: Context | No
 
 
 def lint_file(linter: Linter, config: Config, path: str, named: bool, display: str | None = None, stdin_bytes: bytes | None = None, fmt: str | None = None) -> FileResult:
-    shown = display or path
+    shown = display or display_path(path)
     try:
         data = read_input(path, stdin_bytes)
         doc = load_document(shown, data, fmt)
-    except BinaryFileError as exc:
+    except SkippedFileError as exc:
         if named:
             return FileResult(shown, error=InputError(shown, exc.problem))
         return FileResult(shown, notice=f"{shown}: {exc.problem}")

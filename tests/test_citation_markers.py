@@ -63,3 +63,24 @@ def test_front_matter_context_typo_is_reported(repo: Path) -> None:
     assert result.exit_code == 0
     (repo / "d.md").write_text("---\ncontext:\n  product: supplement\n---\nSupports you.\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["check", "d.md"]).exit_code == 1
+
+
+def test_explicit_content_is_not_overridden_by_inference(repo: Path) -> None:
+    """A document that looks like a label is read as one, unless the user said otherwise."""
+    from compliance_lint.config import load_config
+    from compliance_lint.runner import document_context
+    from compliance_lint.sources import load_document
+
+    label = (
+        "Read this Medication Guide before you start using it.\n\n"
+        "What is the most important information I should know about this medicine?\n\n"
+        "What are the possible side effects of this medicine?\n\n"
+        "General information about the safe and effective use of this medicine.\n"
+    )
+    doc = load_document("g.txt", label.encode())
+    (repo / ".compliance-lint.yaml").write_text("packs: [tst]\nrule_paths: [packs]\n", encoding="utf-8")
+    inferred = document_context(load_config(str(repo / ".compliance-lint.yaml")), doc)
+    (repo / ".compliance-lint.yaml").write_text("packs: [tst]\nrule_paths: [packs]\ncontext: {content: advertising}\n", encoding="utf-8")
+    explicit = document_context(load_config(str(repo / ".compliance-lint.yaml")), doc)
+    assert explicit.content == "advertising"
+    assert inferred.content == "label"
