@@ -98,7 +98,8 @@ def digest(*parts: Any) -> str:
         if isinstance(part, bytes):
             h.update(part)
         else:
-            h.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode())
+            # surrogatepass: a file name with undecodable bytes must not crash the key
+            h.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
 

@@ -185,6 +185,7 @@ def main() -> None:
     """Entry point: map errors to one line and exit status 2; stay quiet on pipes and Ctrl-C."""
     from compliance_lint.errors import LintError
 
+    _tolerant_streams()
     debug = "--debug" in sys.argv
     if debug:
         sys.argv.remove("--debug")
@@ -215,6 +216,16 @@ def main() -> None:
             raise
         _die(f"internal error ({type(exc).__name__}: {exc}); please report it, --debug shows a traceback")
     _flush_exit(0)
+
+
+def _tolerant_streams() -> None:
+    """A terminal that cannot show a character (PYTHONIOENCODING=latin-1, an odd
+    locale) gets an escape (``\\u6839``, still valid JSON), never an exception."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
 
 
 def _flush_exit(code: int) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from compliance_lint import cache
 from compliance_lint.errors import SourceError
 from compliance_lint.runner import FileResult, lint_file, read_input
+from compliance_lint.sources.base import display_path
 
 # Files per pool task: small enough to balance two workers, large enough that
 # the parent is not woken for every file.
@@ -52,7 +53,7 @@ class LazyDocument:
         if self._doc is None:
             from compliance_lint.sources import load_document
 
-            self._doc = load_document(self._path, read_input(self._path), self._fmt)
+            self._doc = load_document(display_path(self._path), read_input(self._path), self._fmt)
         return self._doc
 
     def __getattr__(self, name: str) -> Any:
@@ -73,10 +74,15 @@ def lint_one(linter: Any, config: Any, path: str, named: bool, use_cache: bool) 
         data = read_input(path)
     except SourceError:
         return lint_file(linter, config, path, named)
-    key = cache.result_key(data, linter.rules_key(), context_key(config, path), path)
-    found = cache.get_result(key)
+    try:
+        key = cache.result_key(data, linter.rules_key(), context_key(config, path), path)
+        found = cache.get_result(key)
+    except Exception:  # a cache problem must never cost a file its findings
+        if os.environ.get("COMPLIANCE_LINT_DEBUG"):
+            raise
+        return lint_file(linter, config, path, named, stdin_bytes=data)
     if found is not None:
-        return FileResult(path, findings=found, document=LazyDocument(path))
+        return FileResult(display_path(path), findings=found, document=LazyDocument(path))
     result = lint_file(linter, config, path, named, stdin_bytes=data)
     if result.error is None and result.notice is None and not result.warnings:
         cache.put_result(key, result.findings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,8 +12,24 @@ from compliance_lint.errors import SourceError
 from compliance_lint.textmap import Block
 
 
-class BinaryFileError(SourceError):
+class SkippedFileError(SourceError):
+    """Not text to lint (binary, FIFO, device, broken link): an error when named,
+    a notice when met in a folder walk."""
+
+
+class BinaryFileError(SkippedFileError):
     """The file looks binary (NUL bytes); skipped in folder walks."""
+
+
+def display_path(path: str) -> str:
+    """``path`` printable anywhere: undecodable bytes in a file name (Python keeps
+    them as lone surrogates) are shown as ``\\xff`` escapes, so no reporter,
+    hash or terminal ever meets a character it cannot encode."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 @dataclass
