@@ -197,7 +197,8 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         _flush_exit(2)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort:  # click turns Ctrl-C into Abort
+        click.echo("compliance-lint: interrupted", err=True)
         _flush_exit(130)
     except LintError as exc:
         if debug:

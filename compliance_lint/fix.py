@@ -150,7 +150,11 @@ def write(summary: FixSummary, documents: dict[str, Any]) -> list[FileFix]:
         except UnicodeEncodeError:
             summary.notices.append(f"{fix.path}: not fixed (the replacement cannot be encoded as {doc.encoding})")
             continue
-        atomic_write_bytes(fix.path, data)
+        try:
+            atomic_write_bytes(fix.path, data)
+        except OSError as exc:  # disk full, read-only file or folder: the file is left as it was
+            summary.notices.append(f"{fix.path}: not fixed (cannot write: {exc.strerror or exc})")
+            continue
         written.append(fix)
     return written
 

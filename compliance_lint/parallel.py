@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
@@ -90,6 +91,23 @@ def lint_one(linter: Any, config: Any, path: str, named: bool, use_cache: bool) 
 
 
 # --- the pool ----------------------------------------------------------------------
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, TypeError):  # not the main thread, or interpreter shutdown
+        yield
+        return
+    try:
+        yield
+    finally:
+        try:
+            signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+        except (ValueError, TypeError):
+            pass
+
 
 _WORK: dict[str, Any] = {}
 
@@ -161,10 +179,14 @@ class FileRunner:
         try:
             yield from pool.imap(_work, indices, chunksize=CHUNK if len(indices) > 8 * self.jobs else 1)
         except BaseException:
-            pool.terminate()
+            # A second Ctrl-C (or a worker's) during terminate() left the pool half
+            # torn down and join() waited forever: finish the cleanup first.
+            with _sigint_ignored():
+                pool.terminate()
+                pool.join()
             raise
         else:
             pool.close()
-        finally:
             pool.join()
+        finally:
             self._pool = None

@@ -1,7 +1,12 @@
 """Atomic writes: a temporary file in the same folder, fsync, then rename.
 
 A crash, a full disk or Ctrl-C leaves either the old file or the new one,
-never a half-written mix.
+never a half-written mix. The replaced file keeps its permission bits and,
+where the process may set them, its owner and group; a file the user may not
+write is refused (``PermissionError``) rather than replaced behind its back.
+After the rename the folder is synced too, so the rename itself survives a
+power cut (``durable=True``). A process killed with SIGKILL mid-write can leave
+a ``.compliance-lint-*.tmp`` file next to the target; the target is intact.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
         return
     path = os.path.realpath(path)
     folder = os.path.dirname(path) or "."
+    if st is not None and not os.access(path, os.W_OK):
+        raise PermissionError(13, "Permission denied", path)
     if st is not None:
         mode = st.st_mode & 0o7777
     else:  # a new file gets the usual permissions, not mkstemp's 0600
@@ -43,6 +50,11 @@ def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
                 os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
+        if st is not None and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                pass  # not allowed to give the file away: it becomes ours, as with any editor
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -50,6 +62,21 @@ def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
         except OSError:
             pass
         raise
+    if durable:
+        _sync_folder(folder)
+
+
+def _sync_folder(folder: str) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(fd)
 
 
 def atomic_write_text(path: str, text: str, encoding: str = "utf-8") -> None:

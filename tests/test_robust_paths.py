@@ -172,10 +172,30 @@ def test_very_deep_tree(proj: Path) -> None:
     finally:
         os.fchdir(fd)
         os.close(fd)
-    code, report, _ = run_json(["deep"])
-    assert code == 1
-    [finding] = report["findings"]
-    assert finding["path"] == "deep/" + "d/" * 1_200 + "x.md"
+    try:
+        code, report, _ = run_json(["deep"])
+        assert code == 1
+        [finding] = report["findings"]
+        assert finding["path"] == "deep/" + "d/" * 1_200 + "x.md"
+    finally:
+        _remove_deep("deep", 1_200)
+
+
+def _remove_deep(top: str, depth: int) -> None:
+    """Bottom-up, iteratively: shutil.rmtree (and pytest's tmp cleanup) recurse per level."""
+    fd = os.open(".", os.O_RDONLY)
+    try:
+        os.chdir(top)
+        for _ in range(depth):
+            os.chdir("d")
+        os.remove("x.md")
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.fchdir(fd)
+        os.close(fd)
+    os.rmdir(top)
 
 
 def test_folder_with_a_text_extension_is_walked(proj: Path) -> None:
