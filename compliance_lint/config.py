@@ -144,6 +144,8 @@ def load_config(path: str | None = None, discover: bool = True) -> Config:
     cfg.context = parse_context(context, lambda p: fail("context", p))
     cfg.context_set = frozenset(context)
     if "fail_on" in data:
+        if isinstance(data["fail_on"], bool):
+            raise fail("fail_on", f"got a boolean (YAML reads yes/no/on/off as booleans: quote it), expected one of: {', '.join(FAIL_ON)}")
         if data["fail_on"] not in FAIL_ON:
             raise fail("fail_on", f"got {data['fail_on']!r}, expected one of: {', '.join(FAIL_ON)}")
         cfg.fail_on = data["fail_on"]

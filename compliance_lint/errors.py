@@ -38,3 +38,8 @@ class SourceError(LintError):
         self.path = path
         self.problem = problem
         super().__init__(f"{path}: {problem}")
+
+
+class RuleTimeoutError(LintError):
+    """A rule's backtracking regex (``engine: re``) ran past its time budget on one
+    input: that file is reported as not fully linted (exit 2), the others go on."""

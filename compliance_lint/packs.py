@@ -138,6 +138,8 @@ def _load_pack(folder: Path) -> tuple[Pack, LocDict]:
             if key != "rules":
                 raise RulePackError(str(path), data.line_of(key), key, "unknown top-level key (expected only 'rules')")
         for i, item in enumerate(data["rules"]):
+            if not isinstance(item, LocDict):
+                raise RulePackError(str(path), data["rules"].line_of(i), f"rules[{i}]", "expected a mapping with id, kind, category, ...")
             rule = parse_rule(str(path), item, pack_id, languages, i)
             if any(r.id == rule.id for r in pack.rules):
                 raise RulePackError(str(path), rule.source_line, "id", f"duplicate rule id {rule.id!r}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from compliance_lint.config import Config
 from compliance_lint.engine import Linter
-from compliance_lint.errors import ConfigError, LintError, SourceError
+from compliance_lint.errors import ConfigError, LintError, RuleTimeoutError, SourceError
 from compliance_lint.models import Context, Finding, InputError
 from compliance_lint.packs import PackRegistry, default_pack_ids
 from compliance_lint.sources import EXTENSIONS, SourceDocument, load_document
@@ -54,9 +54,10 @@ class RunResult:
 
 def select_pack_ids(registry: PackRegistry, requested: list[str], config: Config) -> list[str]:
     ids = list(requested) or list(config.packs or []) or default_pack_ids(registry)
+    where = "--pack" if requested else f"{config.path}: packs" if config.packs else "packs"
     for pid in ids:
         if pid not in registry.packs:
-            raise ConfigError(f"unknown pack {pid!r} (available: {', '.join(sorted(registry.packs))})")
+            raise ConfigError(f"{where}: unknown pack {pid!r} (available: {', '.join(sorted(registry.packs))})")
     return ids
 
 
@@ -250,6 +251,8 @@ def lint_file(linter: Linter, config: Config, path: str, named: bool, display: s
     context = document_context(config, doc, warnings=notes)
     try:
         findings = linter.lint(doc, context, config.rule_changes_for(path) if path != "-" else {})
+    except RuleTimeoutError as exc:
+        return FileResult(shown, error=InputError(shown, str(exc)))
     except (LintError, KeyboardInterrupt):
         raise
     except Exception as exc:  # a bug must not hide the other files' findings

@@ -28,6 +28,21 @@ CONTEXT_VALUES = {
 }
 
 
+def kind_of(value: Any) -> str:
+    """A YAML reader's name for a value's type (never a Python class name)."""
+    if isinstance(value, bool):
+        return "a boolean (YAML reads yes/no/on/off as booleans: quote it)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    return f"{value!r}"
+
+
 class Checker:
     """Small helpers that raise positioned ``RulePackError``s."""
 
@@ -50,7 +65,7 @@ class Checker:
         if isinstance(value, bool):
             raise self.fail(name, "expected a string, got a boolean (YAML reads yes/no/on/off as booleans: quote it)", key, data)
         if not isinstance(value, (str, int, float)):
-            raise self.fail(name, f"expected a string, got {type(value).__name__}", key, data)
+            raise self.fail(name, f"expected a string, got {kind_of(value)}", key, data)
         text = str(value).strip()
         if required and not text:
             raise self.fail(name, "must not be empty", key, data)
@@ -66,6 +81,8 @@ class Checker:
         value = data[key]
         if value is False and "none" in options:
             value = "none"
+        if isinstance(value, bool) and not any(isinstance(o, bool) for o in options):
+            raise self.fail(name, f"got {kind_of(value)}, expected one of: {', '.join(map(str, options))}", key, data)
         if value not in options:
             raise self.fail(name, f"got {value!r}, expected one of: {', '.join(map(str, options))}", key, data)
         return value
@@ -81,7 +98,7 @@ class Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise self.fail(name, f"expected a list of strings, got {type(value).__name__}", key, data)
+            raise self.fail(name, f"expected a list of strings, got {kind_of(value)}", key, data)
         out: list[str] = []
         for i, item in enumerate(value):
             if isinstance(item, bool):

@@ -49,12 +49,13 @@ def load_yaml(path: str, text: str | None = None) -> Any:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise RulePackError(path, None, "file", f"not valid UTF-8 at byte {exc.start}") from None
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise RulePackError(path, line, "file", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save the file as UTF-8") from None
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1
-                raise RulePackError(path, line, "yaml", "anchors and aliases are not allowed in rule files")
+                raise RulePackError(path, line, "yaml", "anchors and aliases are not allowed (they are how YAML alias bombs work): write the value out")
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -62,13 +63,21 @@ def load_yaml(path: str, text: str | None = None) -> Any:
         raise RulePackError(path, line, "yaml", f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise RulePackError(path, None, "yaml", f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise RulePackError(path, None, "yaml", "invalid YAML: nested too deeply") from None
     if node is None:
         return None
     return _build(node, path)
 
 
+# Tags plain YAML resolves to; an explicit tag (``!!python/object``, ``!foo``) is refused.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary", "merge"))
+
+
 def _build(node: yaml.Node, path: str) -> Any:
     line = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        raise RulePackError(path, line, "yaml", f"tag {node.tag!r} is not allowed: plain YAML values only")
     if isinstance(node, yaml.MappingNode):
         out = LocDict()
         out.line = line

@@ -15,8 +15,12 @@ YAML keys:
            the paragraph too
 
 With ``engine: re`` (Python's backtracking engine) the rule may use lookarounds;
-the match runs on one sentence at a time, and the sentence is capped in length
-to bound the cost of a pathological pattern.
+the match runs on one sentence at a time (capped at MAX_SENTENCE_FOR_RE
+characters) under a hard time budget: a search that runs longer than
+RE_BUDGET_SECONDS (catastrophic backtracking, "(a+)+$") is stopped by a timer
+signal and the file is reported as not fully linted (exit 2), naming the rule.
+The budget needs the main thread (as in the CLI and its worker processes);
+elsewhere only the length cap applies. RE2 (the default) needs no budget.
 """
 
 from __future__ import annotations
@@ -31,6 +35,44 @@ from compliance_lint.schema import Checker
 
 MAX_SENTENCE_FOR_RE = 5000
 
+RE_BUDGET_SECONDS = 1.0
+
+
+class _Expired(Exception):
+    pass
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Expired()
+
+
+def guarded_matches(rule: Rule, rx: Any, text: str) -> Iterable[Any]:
+    """``rx.finditer(text)``; for ``engine: re`` all matches are collected under
+    the time budget and a runaway search raises ``RuleTimeoutError``."""
+    if rule.spec["engine"] == "re2":
+        return rx.finditer(text)
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return list(rx.finditer(text))
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, RE_BUDGET_SECONDS)
+        try:
+            return list(rx.finditer(text))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Expired:
+        from compliance_lint.errors import RuleTimeoutError
+
+        raise RuleTimeoutError(
+            f"rule {rule.id} (engine: re) ran longer than {RE_BUDGET_SECONDS:g} s on one sentence and was stopped; "
+            f"the file was not fully linted. Rewrite the pattern ({rule.source_path}:{rule.source_line}) without "
+            "nested quantifiers, or use engine: re2"
+        ) from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 def compile_pattern(pattern: str, engine: str, ignorecase: bool) -> Any:
     if engine == "re2":
@@ -57,7 +99,10 @@ class Kind(KindBase):
             compile_pattern(pattern, engine, ignorecase)
         except Exception as exc:  # re.error, re2.error
             hint = " (RE2 has no lookarounds or backreferences; use engine: re if you need them)" if engine == "re2" else ""
-            raise checker.fail("regex", f"does not compile with {engine}: {exc}{hint}") from None
+            detail = exc.args[0] if exc.args else exc
+            if isinstance(detail, bytes):  # re2 reports bytes
+                detail = detail.decode("utf-8", "replace")
+            raise checker.fail("regex", f"does not compile with {engine}: {detail}{hint}") from None
         return {
             "regex": pattern,
             "engine": engine,
@@ -127,7 +172,7 @@ class CompiledRegex(CompiledKind):
                     continue
                 if requires and not requires.search(text):
                     continue
-                for m in rx.finditer(text if rule.spec["engine"] == "re2" else sample_re):
+                for m in guarded_matches(rule, rx, text if rule.spec["engine"] == "re2" else sample_re):
                     a, b = _span(rx, m)
                     if b > a and _subject_ok(scan, rule, text, a, b):
                         yield Hit(rule, scan.index, a, b)
@@ -143,7 +188,7 @@ class CompiledRegex(CompiledKind):
                     continue
                 if requires and not requires.search(text):
                     continue
-                for m in rx.finditer(sample):
+                for m in guarded_matches(rule, rx, sample):
                     a, b = _span(rx, m)
                     if b > a and _subject_ok(scan, rule, text, base + a, base + b):
                         yield Hit(rule, scan.index, base + a, base + b)
