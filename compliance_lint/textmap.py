@@ -196,6 +196,24 @@ def split_long_blocks(blocks: list[Block], limit: int = MAX_BLOCK_CHARS) -> list
     return out
 
 
+def clamp_offsets(blocks: list[Block], length: int) -> None:
+    """Keep every character's offset inside a document of ``length`` characters.
+
+    A separator standing for markup at the very end of the file (an empty last
+    table cell, a tag closing the document) may carry ``length`` itself; a
+    finding ending on it would point one past the end of the file.
+    """
+    last = max(length - 1, 0)
+    for block in blocks:
+        n = len(block.text)
+        # such separators come last in their block (nothing follows the end of
+        # the file), so looking at the tail is enough and stays cheap on 50 MB
+        if n and max(block.offsets[max(0, n - 256):n]) > last:
+            fixed = array("q", (min(o, last) for o in block.offsets[:n]))
+            fixed.append(min(block.offsets[n], length) if len(block.offsets) > n else length)
+            block.offsets = fixed
+
+
 def _cut_point(text: str, start: int, end: int) -> int:
     lo = start + (end - start) // 2
     best = max((text.rfind(p, lo, end) + len(p) for p in _CUT_AFTER if text.rfind(p, lo, end) >= 0), default=-1)

@@ -13,7 +13,7 @@ from compliance_lint.sources.base import (
     SourceDocument,
     decode_bytes,
 )
-from compliance_lint.textmap import split_long_blocks
+from compliance_lint.textmap import clamp_offsets, split_long_blocks
 
 EXTENSIONS = {
     ".md": "markdown",
@@ -54,6 +54,7 @@ def load_document(path: str, data: bytes, fmt: str | None = None) -> SourceDocum
 
         doc = parse_text(text)
     doc.blocks = split_long_blocks(doc.blocks)
+    clamp_offsets(doc.blocks, len(doc.text))
     doc.path = path
     doc.format = fmt
     doc.encoding = encoding
