@@ -122,17 +122,17 @@ class Linter:
 
     def lint(self, doc: SourceDocument, context: Context | None = None, rule_changes: dict[str, str] | None = None) -> list[Finding]:
         context = context or Context()
+        doc.blocks = split_long_blocks(doc.blocks)  # no block near nlp.max_length
         langs = self.block_langs(doc)
         state = DocumentState(context=context, blocks=doc.blocks, langs=langs)
         selected = self.selection(doc, langs)
-        doc.blocks = split_long_blocks(doc.blocks)  # no block near nlp.max_length
         spacy_docs: dict[int, Any] = _LazyDocs(doc.blocks, langs)
         for lang in sorted(set(langs)):
             idx = [i for i, lg in enumerate(langs) if lg == lang and (selected is None or selected[i])]
             if not idx:
                 continue
             nlp = get_nlp(lang)
-            for i, sdoc in zip(idx, nlp.pipe(_chunks(doc.blocks[i].text for i in idx), batch_size=64)):
+            for i, sdoc in zip(idx, nlp.pipe(_chunks(doc.blocks[i].text for i in idx), batch_size=64), strict=False):
                 spacy_docs[i] = sdoc
         state.memory["docs"] = spacy_docs
         # A regulator's report (warning letter, ruling, 通报): every quotation in it is reported (doctype.py).
@@ -339,5 +339,4 @@ def _norm_sentence(text: str) -> str:
 
 
 def _chunks(texts: Any) -> Any:
-    for text in texts:
-        yield text
+    yield from texts

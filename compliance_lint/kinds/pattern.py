@@ -10,7 +10,8 @@ token): prefer ``phrase`` for literal lists and keep token patterns few.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
 from compliance_lint.models import Rule

@@ -27,7 +27,8 @@ YAML keys:
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase, sentence_of
 from compliance_lint.models import Rule

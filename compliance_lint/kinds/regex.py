@@ -26,7 +26,8 @@ elsewhere only the length cap applies. RE2 (the default) needs no budget.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
 from compliance_lint.kinds.phrase import ContextWords
@@ -34,7 +35,6 @@ from compliance_lint.models import Rule
 from compliance_lint.schema import Checker
 
 MAX_SENTENCE_FOR_RE = 5000
-
 RE_BUDGET_SECONDS = 1.0
 
 
@@ -73,6 +73,7 @@ def guarded_matches(rule: Rule, rx: Any, text: str) -> Iterable[Any]:
         ) from None
     finally:
         signal.signal(signal.SIGALRM, previous)
+
 
 def compile_pattern(pattern: str, engine: str, ignorecase: bool) -> Any:
     if engine == "re2":

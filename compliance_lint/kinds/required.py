@@ -22,8 +22,9 @@ for which documents (product type, content, audience) the statement is due.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
-from typing import Any, Iterable
+from typing import Any
 
 from compliance_lint import semantic
 from compliance_lint.kinds.base import CompiledKind, DocumentState, Hit, KindBase
