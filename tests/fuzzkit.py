@@ -42,6 +42,8 @@ PIECES = [
     "&amp;", "&#99;", "&#x75;", "&shy;", "&nbsp;", "&bogus;", "&#0;", "&#99999999;",
     "\n", "\n\n", "\r\n", "\r", "\u2028", "\x85", "\x0c", "\x0b",
     "\x00", "\u200b", "\u200d", "\u202e", "\u2066", "\ufeff", "\u00ad", "\ufe0f", "\U000e0041",
+    "{", "}", "{/* compliance-lint disable */}", "<Chart data={[1, 2]} />", "<Note>", "</Note>", "import x from 'y'\n",
+    "export const a = 1\n", "<>", "</>", "${",
     "ｃｕｒｅ", "\u0441ure", "\U0001d41c", "\u2f46", "\u0301", "😀", "http://x.y/cure", "www.cure.com", "a@b.cd",
 ]
 
@@ -52,8 +54,8 @@ piece = st.one_of(
     st.text(st.sampled_from("ab cure*_[]()<>&;#!\n\r`\\|-~=\"'/"), max_size=10),
 )
 documents = st.lists(piece, max_size=40).map("".join)
-formats = st.sampled_from(["markdown", "html", "text"])
-NAMES = {"markdown": "x.md", "html": "x.html", "text": "x.txt"}
+formats = st.sampled_from(["markdown", "html", "text", "mdx"])
+NAMES = {"markdown": "x.md", "html": "x.html", "text": "x.txt", "mdx": "x.mdx"}
 
 TERMS = {
     "zrb.cure": ("cure", "miracle"),

@@ -267,6 +267,25 @@ def test_hostile_inline_markdown(proj: Path, text: str) -> None:
     assert time.monotonic() - start < 60
 
 
+def test_code_span_with_a_line_break_does_not_shift_positions(proj: Path) -> None:
+    """Found by fuzz/run_fuzz.py: markdown-it turns the break inside `\r` into a space."""
+    for text in ("`\r`100% effective\n", "`a\r\nb` then 100% effective\n", "`` x ` `` 100% effective\n"):
+        code, report, _ = lint_bytes(proj, "span.md", text.encode())
+        assert code == 1, text
+        assert matches(report) == ["100% effective"], text
+        assert_positions(text, report["findings"])
+
+
+def test_hostile_mdx_is_linear(proj: Path) -> None:
+    for unit in ("{", "{/*", "` ", "<A ", "{<A b={", "{`${"):
+        text = unit * (200_000 // len(unit)) + " cure\n"
+        start = time.monotonic()
+        code, report, _ = lint_bytes(proj, "x.mdx", text.encode())
+        assert time.monotonic() - start < 30, unit
+        assert code == 1, unit
+        assert matches(report) == ["cure"], unit
+
+
 def test_giant_table(proj: Path) -> None:
     rows = "".join(f"| row {i} cure | {'x' * (i % 7)} |\n" for i in range(20_000))
     text = "| a | b |\n|---|---|\n" + rows

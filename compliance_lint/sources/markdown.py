@@ -155,12 +155,15 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
             builder.separator(nl)
             cursor = nl + 1 if nl < end else cursor
         elif t == "code_inline":
-            idx = text.find(child.content, cursor, end)
-            if idx >= 0:
-                builder.separator(idx)
-                cursor = idx + len(child.content)
-                while cursor < end and text[cursor] == "`":
-                    cursor += 1
+            # Found by its backtick runs, not its content: markdown-it turns line
+            # breaks inside a code span into spaces and strips one space each side,
+            # so searching for the content could land in the prose after it.
+            ticks = child.markup or "`"
+            opening = _tick_run(text, ticks, cursor, end)
+            if opening >= 0:
+                closing = _tick_run(text, ticks, opening + len(ticks), end)
+                builder.separator(opening)
+                cursor = closing + len(ticks) if closing >= 0 else opening + len(ticks)
         elif t == "html_inline":
             idx = text.find(child.content, cursor, end)
             if idx >= 0:
@@ -194,6 +197,19 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
             cursor = _skip_link_target(text, cursor, end)
             builder.separator(cursor)
     return cursor
+
+
+def _tick_run(text: str, ticks: str, pos: int, end: int) -> int:
+    """Start of the first run of exactly ``len(ticks)`` backticks in ``text[pos:end]``, or -1."""
+    k = text.find(ticks, pos, end)
+    while k >= 0:
+        stop = k + len(ticks)
+        if (k == pos or text[k - 1] != "`") and (stop >= end or text[stop] != "`"):
+            return k
+        while stop < end and text[stop] == "`":
+            stop += 1
+        k = text.find(ticks, stop, end)
+    return -1
 
 
 def _next_break(text: str, pos: int, end: int) -> int:

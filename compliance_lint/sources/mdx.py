@@ -26,6 +26,10 @@ _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 _ESM = re.compile(r"(?:import|export)(?=[ \t{*])")
 _NAME_START = re.compile(r"[A-Z_$]")
 _ATTR_CHARS = re.compile(r"[^\s=/>{}\"']+")
+# Each unclosed ``{`` or ``<Tag`` costs a scan to the end of the file: after this
+# many, further ones are read as prose, so hostile input ("{" * 100000,
+# "{/*" * 30000) stays linear instead of quadratic.
+MAX_UNCLOSED = 64
 
 
 class _Scanner:
@@ -34,6 +38,8 @@ class _Scanner:
         self.n = len(text)
         self.out = list(text)
         self.directives: list[Directive] = []
+        self.unclosed = 0
+        self.no_close: dict[str, int] = {}  # backtick run -> offset from which it never occurs again
 
     def blank(self, start: int, end: int) -> None:
         out = self.out
@@ -186,14 +192,21 @@ class _Scanner:
                 while run_end < n and text[run_end] == "`":
                     run_end += 1
                 ticks = text[i:run_end]
+                if self.no_close.get(ticks, n + 1) <= run_end:
+                    i = run_end
+                    continue
                 close = text.find(ticks, run_end)
                 while close >= 0 and text[close + len(ticks):close + len(ticks) + 1] == "`":
                     close = text.find(ticks, close + len(ticks) + 1)
+                if close < 0:
+                    self.no_close[ticks] = run_end
                 i = close + len(ticks) if close >= 0 else run_end
                 continue
-            if c == "{":
+            if c == "{" and self.unclosed < MAX_UNCLOSED:
                 end = self.expression_end(i)
-                if end is not None:
+                if end is None:
+                    self.unclosed += 1
+                else:
                     inner = text[i + 1:end - 1].strip()
                     if inner.startswith("/*") and inner.endswith("*/"):
                         d = parse_directive(inner[2:-2], i, end)
@@ -202,9 +215,11 @@ class _Scanner:
                     self.blank(i, end)
                     i = end
                     continue
-            if c == "<" and self.is_jsx_start(i):
+            if c == "<" and self.unclosed < MAX_UNCLOSED and self.is_jsx_start(i):
                 end = self.tag_end(i)
-                if end is not None:
+                if end is None:
+                    self.unclosed += 1
+                else:
                     self.blank(i, end)
                     i = end
                     continue
@@ -220,7 +235,10 @@ class _Scanner:
 def blank_mdx(text: str) -> tuple[str, list[Directive]]:
     """(text with ESM, expressions and JSX tags blanked, suppression directives)."""
     scanner = _Scanner(text)
-    work = scanner.run()
+    try:
+        work = scanner.run()
+    except RecursionError:  # JSX and expressions nested thousands deep: lint it all as Markdown
+        return text, []
     return work, scanner.directives
 
 
