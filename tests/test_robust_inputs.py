@@ -286,6 +286,21 @@ def test_hostile_mdx_is_linear(proj: Path) -> None:
         assert matches(report) == ["cure"], unit
 
 
+def test_thousands_of_suppression_comments(proj: Path) -> None:
+    """3,000 directives and 3,000 findings in one file took 2.5 minutes (quadratic sweep)."""
+    parts = []
+    for i in range(3_000):
+        target = "zrb.cure" if i % 2 else "zrb.other"
+        parts.append(f"<!-- compliance-lint disable-next-line {target} -- reason {i} -->\n\nA cure here.\n")
+    text = "\n".join(parts)
+    start = time.monotonic()
+    code, report, _ = lint_bytes(proj, "sup.md", text.encode())
+    assert time.monotonic() - start < 60
+    assert code == 1
+    assert len(report["findings"]) == 3_000
+    assert sum(f["suppressed"] for f in report["findings"]) == 1_500
+
+
 def test_giant_table(proj: Path) -> None:
     rows = "".join(f"| row {i} cure | {'x' * (i % 7)} |\n" for i in range(20_000))
     text = "| a | b |\n|---|---|\n" + rows
