@@ -30,6 +30,7 @@ _ATTR_CHARS = re.compile(r"[^\s=/>{}\"']+")
 # many, further ones are read as prose, so hostile input ("{" * 100000,
 # "{/*" * 30000) stays linear instead of quadratic.
 MAX_UNCLOSED = 64
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 class _Scanner:
@@ -234,7 +235,9 @@ class _Scanner:
 
 def blank_mdx(text: str) -> tuple[str, list[Directive]]:
     """(text with ESM, expressions and JSX tags blanked, suppression directives)."""
-    scanner = _Scanner(text)
+    # A lone \r is a line break too (DESIGN); the scanner looks for \n only, so it
+    # reads a copy with the same length where each lone \r is a \n.
+    scanner = _Scanner(_LONE_CR.sub("\n", text) if "\r" in text else text)
     try:
         work = scanner.run()
     except RecursionError:  # JSX and expressions nested thousands deep: lint it all as Markdown
