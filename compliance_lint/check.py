@@ -68,15 +68,18 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
     stdin_data = None
     from compliance_lint.progress import track
 
-    for path, named in track(files, fmt):
-        if path == "-":
-            stdin_data = sys.stdin.buffer.read()
-            name = stdin_filename or "<stdin>"
-            from compliance_lint.sources import format_for
+    try:
+        for path, named in track(files, fmt):
+            if path == "-":
+                stdin_data = sys.stdin.buffer.read()
+                name = stdin_filename or "<stdin>"
+                from compliance_lint.sources import format_for
 
-            results.append(lint_file(linter, config, "-", True, display=name, stdin_bytes=stdin_data, fmt=format_for(name) if stdin_filename else "text"))
-        else:
-            results.append(runner.lint_file(linter, config, path, named))
+                results.append(lint_file(linter, config, "-", True, display=name, stdin_bytes=stdin_data, fmt=format_for(name) if stdin_filename else "text"))
+            else:
+                results.append(runner.lint_file(linter, config, path, named))
+    finally:
+        runner.close()
     results, diff_text = _adopt(results, linter, config, notices, fix=fix or diff, unsafe_fixes=unsafe_fixes, diff=diff,
                                 baseline=baseline, write_baseline=write_baseline,
                                 stdin_name=(stdin_filename or "<stdin>") if stdin_data is not None else None)

@@ -161,6 +161,19 @@ class FileRunner:
         # Not one the pool was given (should not happen): lint it here.
         return lint_one(linter, config, path, named, self.use_cache)
 
+    def close(self) -> None:
+        """Stop the pool now (Ctrl-C or an error between two results).
+
+        Without this, an interrupt raised while the caller handles a result leaves the
+        generator suspended and the pool alive; at exit multiprocessing then waits for
+        the workers (which ignore SIGINT) to finish every file.
+        """
+        results, self._results = self._results, None
+        if results is not None:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+
     def _start(self) -> Iterator[tuple[int, FileResult]]:
         import multiprocessing as mp
 
