@@ -291,7 +291,8 @@ def test_ctrl_c_leaves_no_output_and_no_broken_cache(proj: Path, tmp_path_factor
     env = env_for_child(COMPLIANCE_LINT_CACHE_DIR=str(cache))
     proc = subprocess.Popen([sys.executable, "-c", _INTERRUPT_AFTER, "check", "--jobs", jobs, "--format", "json",
                              "--output", "report.json", "docs"], cwd=proj, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, err
     assert err.decode().strip().splitlines()[-1] == "compliance-lint: interrupted"
