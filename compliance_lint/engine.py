@@ -152,7 +152,7 @@ class Linter:
                 for compiled in self.compiled(lang):
                     hits.extend(compiled.finish(state, hits))
         findings = self._findings(doc, state, hits, rule_changes or {})
-        apply_suppressions(doc, findings)
+        apply_suppressions(doc, findings, {a: r.id for r in self.rules for a in r.aliases} or None)
         findings.sort(key=Finding.sort_key)
         return findings
 

@@ -25,13 +25,20 @@ def target_matches(target: str, finding: Finding) -> bool:
     return finding.pack == target
 
 
-def apply_suppressions(doc: SourceDocument, findings: list[Finding]) -> None:
+def apply_suppressions(doc: SourceDocument, findings: list[Finding], aliases: dict[str, str] | None = None) -> None:
     """Mark suppressed findings. One sweep over findings in position order, with
     the block each ``disable-next-line`` covers found by bisection: thousands of
     directives and findings in one file took minutes when every finding replayed
-    every directive and scanned every block."""
+    every directive and scanned every block.
+
+    ``aliases`` maps a renamed rule's old id to its id: a sign-off written
+    against the old id keeps working (DESIGN: renames keep the old id)."""
     if not doc.directives:
         return
+    if aliases:
+        for d in doc.directives:
+            if any(t in aliases for t in d.targets):
+                d.targets = tuple(aliases.get(t, t) for t in d.targets)
     directives = sorted(doc.directives, key=lambda d: d.offset)
     block_starts = sorted(b.offsets[0] for b in doc.blocks if len(b.offsets))
     # disable-next-line: the block after the comment, [nxt, following)

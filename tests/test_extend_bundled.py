@@ -64,3 +64,17 @@ def test_user_pack_extends_fda(tmp_path: Path, monkeypatch) -> None:
     assert ("fda.cure-claim", "error") in plain                  # the bundled pack is unchanged
     assert ("fda.safety-claim", "error") in plain
     assert not any(rule.startswith("acme.") for rule, _ in plain)
+
+
+def test_suppression_by_a_renamed_rules_old_id(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    pack = tmp_path / "packs" / "acme"
+    pack.mkdir(parents=True)
+    (pack / "pack.yaml").write_text('id: acme\ntitle: t\nversion: "1"\nas_of: "2026-11-01"\n', encoding="utf-8")
+    (pack / "r.yaml").write_text(RULES.replace("    subject: promoted\n", "    aliases: [acme.old-miracle]\n"), encoding="utf-8")
+    (tmp_path / ".compliance-lint.yaml").write_text("packs: [acme]\nrule_paths: [packs]\n", encoding="utf-8")
+    (tmp_path / "p.md").write_text(
+        "<!-- compliance-lint disable-next-line acme.old-miracle -- legal 2026-11 -->\nA miracle, truly.\n", encoding="utf-8"
+    )
+    findings = _run(["p.md"])["findings"]
+    assert [(f["rule"], f["suppressed"]) for f in findings] == [("acme.miracle", True)]
