@@ -1,4 +1,4 @@
-"""Footnote markers glued to a word do not hide it, and front-matter context typos are reported."""
+"""CLI extras: footnote markers glued to words, front-matter context typos, explicit context, unused suppressions."""
 
 from __future__ import annotations
 
@@ -84,3 +84,16 @@ def test_explicit_content_is_not_overridden_by_inference(repo: Path) -> None:
     explicit = document_context(load_config(str(repo / ".compliance-lint.yaml")), doc)
     assert explicit.content == "advertising"
     assert inferred.content == "label"
+
+
+def test_unused_suppression_is_reported(repo: Path) -> None:
+    """A suppression comment that suppresses nothing is reported (like ruff's unused noqa)."""
+    (repo / "d.md").write_text(
+        "<!-- compliance-lint disable-next-line tst.cure -- signed off -->\nNothing to see.\n\n"
+        "<!-- compliance-lint disable-next-line tst -->\nIt will cure you.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", "d.md"])
+    assert result.exit_code == 0, result.output
+    assert "d.md:1: suppression comment 'disable-next-line tst.cure' suppresses nothing" in result.output
+    assert "d.md:4: suppression comment" not in result.output
