@@ -11,11 +11,8 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
-from click.testing import CliRunner, Result
-
-import compliance_lint.cli as cli_module
+from lintkit import run  # noqa: F401  (re-exported for the tests that import it from here)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACK = "zout"
@@ -110,20 +107,7 @@ def setup_project(root: Path, config_extra: str = "") -> Path:
     return config
 
 
-class _Main(cli_module.click.Command):
-    """Runs the console-script entry point (``cli.main``) under CliRunner."""
-
-    def main(self, args: Any = None, prog_name: Any = None, **extra: Any) -> Any:  # type: ignore[override]
-        old = sys.argv
-        sys.argv = ["compliance-lint", *(args or [])]
-        try:
-            cli_module.main()
-        finally:
-            sys.argv = old
-
-
-def run(args: list[str], input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(_Main("compliance-lint"), args, input=input, env=env, catch_exceptions=False)
+# One CLI runner for every test kit: lintkit.run (console-script entry point under CliRunner).
 
 
 def run_process(args: list[str], cwd: Path, env: dict[str, str] | None = None, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

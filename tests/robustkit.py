@@ -15,11 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import click
-from click.testing import CliRunner, Result
+from click.testing import Result
+from lintkit import run  # noqa: F401  (re-exported for the tests that import it from here)
 
 import compliance_lint
-import compliance_lint.cli as cli_module
 
 REPO_ROOT = Path(compliance_lint.__file__).resolve().parent.parent
 PACK = "zrb"
@@ -76,20 +75,7 @@ def make_project(root: Path, extra_rules: str = "", config_extra: str = "") -> P
     return root
 
 
-class _Main(click.Command):
-    """Runs ``compliance_lint.cli:main`` (the console script) under CliRunner."""
-
-    def main(self, args: Any = None, prog_name: Any = None, **extra: Any) -> Any:  # type: ignore[override]
-        old = sys.argv
-        sys.argv = ["compliance-lint", *(args or [])]
-        try:
-            cli_module.main()
-        finally:
-            sys.argv = old
-
-
-def run(args: list[str], input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(_Main("compliance-lint"), args, input=input, env=env, catch_exceptions=False)
+# One CLI runner for every test kit: lintkit.run (console-script entry point under CliRunner).
 
 
 def run_json(args: list[str], input: str | bytes | None = None) -> tuple[int, dict[str, Any], Result]:
