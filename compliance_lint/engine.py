@@ -99,11 +99,12 @@ class Linter:
             self._prefilters[lang] = Prefilter(plan)
         return self._prefilters[lang]
 
-    def selection(self, doc: SourceDocument, langs: list[str]) -> list[bool] | None:
-        """Which blocks need the NLP pipeline; None = all (prefilter off)."""
+    def selection(self, doc: SourceDocument, langs: list[str]) -> list[frozenset[int]] | None:
+        """Per block, the compiled kinds (indices into ``compiled(lang)``) that need it;
+        a block no kind needs skips the NLP pipeline. None = every kind, every block (prefilter off)."""
         if not self.prefilter_on():
             return None
-        return [self.prefilter_for(lg).needs(b.text, b.kind) for b, lg in zip(doc.blocks, langs, strict=True)]
+        return [self.prefilter_for(lg).kinds_needing(b.text, b.kind) for b, lg in zip(doc.blocks, langs, strict=True)]
 
 
     def compiled(self, lang: str) -> list[CompiledKind]:
@@ -126,7 +127,11 @@ class Linter:
         langs = self.block_langs(doc)
         state = DocumentState(context=context, blocks=doc.blocks, langs=langs)
         selected = self.selection(doc, langs)
+        any_triggered = selected is None or any(selected)
         spacy_docs: dict[int, Any] = _LazyDocs(doc.blocks, langs)
+        if selected is not None:
+            # kinds with only a document-level finish() never need a block's Doc
+            selected = [kinds - self.prefilter_for(lg).finish_only if kinds else kinds for kinds, lg in zip(selected, langs, strict=True)]
         for lang in sorted(set(langs)):
             idx = [i for i, lg in enumerate(langs) if lg == lang and (selected is None or selected[i])]
             if not idx:
@@ -139,15 +144,17 @@ class Linter:
         state.memory["report"] = doctype.is_kind(doc.text, "report")
         hits: list[Hit] = []
         for i, block in enumerate(doc.blocks):
-            if selected is not None and not selected[i]:
+            wanted = None if selected is None else selected[i]
+            if wanted is not None and not wanted:
                 continue
             lang = langs[i]
             scan = BlockScan(i, block, spacy_docs[i], lang, state)
-            for compiled in self.compiled(lang):
-                hits.extend(compiled.find(scan))
+            for k, compiled in enumerate(self.compiled(lang)):
+                if wanted is None or k in wanted:
+                    hits.extend(compiled.find(scan))
         # Document-level hooks: skipped only when no block holds any trigger and
         # every kind with a finish() hook declared triggers (none can fire).
-        if selected is None or any(selected) or any(self.prefilter_for(lg).plan.finish_untriggered for lg in set(langs) or {"en"}):
+        if any_triggered or any(self.prefilter_for(lg).plan.finish_untriggered for lg in set(langs) or {"en"}):
             for lang in sorted(set(langs)) or ["en"]:
                 for compiled in self.compiled(lang):
                     hits.extend(compiled.finish(state, hits))

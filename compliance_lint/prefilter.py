@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-PLAN_VERSION = 1
+PLAN_VERSION = 4
 
 # Characters whose case mapping depends on context or differs between
 # str.lower() per token and per text, or that case-insensitive regex engines
@@ -58,6 +58,19 @@ class Plan:
     always: bool = False
     atoms: list[tuple[str, bool, bool]] = field(default_factory=list)  # literal, check start edge, check end edge
     requirements: list[tuple[int, ...]] = field(default_factory=list)  # OR of ANDs of atom ids
+    # Per requirement, an index into ``confirms`` or -1: a regex (with its
+    # zero-width assertions removed, ``relaxed_pattern``) that must also match
+    # the block's text, so a common literal ("down", "rate") does not wake the
+    # pipeline for a pattern that cannot match there.
+    req_confirm: list[int] = field(default_factory=list)
+    confirms: list[tuple[str, bool]] = field(default_factory=list)  # pattern, ignorecase
+    # Per requirement, the kind (index into ``kinds``) it wakes: a block runs only
+    # the kinds whose own triggers it holds. Kinds that opted out: ``always_kinds``.
+    req_kind: list[int] = field(default_factory=list)
+    always_kinds: list[int] = field(default_factory=list)
+    # Kinds with only a document-level finish() (no per-block find()): their
+    # triggers decide whether finish() runs, never whether a block is tokenized.
+    finish_only: list[int] = field(default_factory=list)
     always_blocks: list[str] = field(default_factory=list)
     finish: bool = False  # some kind has a document-level finish() hook
     finish_untriggered: bool = False  # ... and opted out of triggers: always run finish()
@@ -67,6 +80,8 @@ class Plan:
         return {
             "v": PLAN_VERSION, "lang": self.lang, "always": self.always,
             "atoms": [list(a) for a in self.atoms], "requirements": [list(r) for r in self.requirements],
+            "req_confirm": self.req_confirm, "confirms": [list(c) for c in self.confirms],
+            "req_kind": self.req_kind, "always_kinds": self.always_kinds, "finish_only": self.finish_only,
             "always_blocks": self.always_blocks, "finish": self.finish,
             "finish_untriggered": self.finish_untriggered, "kinds": self.kinds,
         }
@@ -79,6 +94,10 @@ class Plan:
             lang=str(data["lang"]), always=bool(data["always"]),
             atoms=[(str(a[0]), bool(a[1]), bool(a[2])) for a in data["atoms"]],
             requirements=[tuple(int(i) for i in r) for r in data["requirements"]],
+            req_confirm=[int(c) for c in data["req_confirm"]],
+            confirms=[(str(c[0]), bool(c[1])) for c in data["confirms"]],
+            req_kind=[int(k) for k in data["req_kind"]], always_kinds=[int(k) for k in data["always_kinds"]],
+            finish_only=[int(k) for k in data["finish_only"]],
             always_blocks=[str(k) for k in data["always_blocks"]], finish=bool(data["finish"]),
             finish_untriggered=bool(data["finish_untriggered"]), kinds=[str(k) for k in data.get("kinds", [])],
         )
@@ -123,7 +142,8 @@ class PlanBuilder:
         self.nlp = nlp
         self.plan = Plan(lang)
         self._atoms: dict[tuple[str, bool, bool], int] = {}
-        self._reqs: set[tuple[int, ...]] = set()
+        self._reqs: set[tuple[tuple[int, ...], int, int]] = set()
+        self._confirms: dict[tuple[str, bool], int] = {}
         self._tok_cache: dict[str, tuple[int, ...] | None] = {}
 
     def atom(self, lit: str, check_start: bool = False, check_end: bool = False) -> int:
@@ -170,29 +190,45 @@ class PlanBuilder:
         from compliance_lint.kinds.base import CompiledKind
 
         plan = self.plan
+        kind_index = len(plan.kinds)
         plan.kinds.append(type(compiled).__module__ + "." + type(compiled).__name__)
         has_finish = bool(getattr(compiled, "document_level", False)) or type(compiled).finish is not CompiledKind.finish
         plan.finish = plan.finish or has_finish
+        if has_finish and type(compiled).find is CompiledKind.find:
+            plan.finish_only.append(kind_index)
         plan.always_blocks = sorted(set(plan.always_blocks) | set(getattr(compiled, "always_blocks", ()) or ()))
         triggers = compiled.triggers()
-        if triggers is None:
-            plan.always = True
-            plan.finish_untriggered = plan.finish_untriggered or has_finish
-            return
-        for trig in triggers:
+        reqs = []
+        for trig in triggers or ():
             req = self.requirement(trig)
             if req is None:
-                plan.always = True
-                plan.finish_untriggered = plan.finish_untriggered or has_finish
-                return
-            self._reqs.add(req)
+                triggers = None
+                break
+            reqs.append((req, trig))
+        if triggers is None:
+            plan.always = True
+            plan.always_kinds.append(kind_index)
+            plan.finish_untriggered = plan.finish_untriggered or has_finish
+            return
+        for req, trig in reqs:
+            confirm = getattr(trig, "confirm", None)
+            cid = -1
+            if confirm is not None:
+                if confirm not in self._confirms:
+                    self._confirms[confirm] = len(plan.confirms)
+                    plan.confirms.append(confirm)
+                cid = self._confirms[confirm]
+            self._reqs.add((req, cid, kind_index))
 
     def build(self) -> Plan:
         plan = self.plan
-        # A requirement that is a superset of another adds nothing.
-        reqs = sorted(self._reqs, key=len)
-        singles = {r[0] for r in reqs if len(r) == 1}
-        plan.requirements = [r for r in reqs if len(r) == 1 or not singles.intersection(r)]
+        # A requirement that is a superset of an unconfirmed single one of the same kind adds nothing.
+        reqs = sorted(self._reqs, key=lambda rck: (len(rck[0]), rck))
+        singles = {(r[0], k) for r, c, k in reqs if len(r) == 1 and c < 0}
+        kept = [(r, c, k) for r, c, k in reqs if (len(r) == 1 and c < 0) or not any((a, k) in singles for a in r)]
+        plan.requirements = [r for r, _c, _k in kept]
+        plan.req_confirm = [c for _r, c, _k in kept]
+        plan.req_kind = [k for _r, _c, k in kept]
         return plan
 
 
@@ -205,6 +241,12 @@ def build_plan(compiled: list[Any], lang: str, nlp: Any = None) -> Plan:
 
 # --- scanning ----------------------------------------------------------------
 
+# Words too common to be a requirement's key atom (Prefilter.__init__).
+_COMMON = frozenset(
+    "a an and are as at be but by can do for from get has have he i if in is it its me my no not of on or our "
+    "she so than that the their them they this to up us was we were will with you your 1 2 3 10 100 s t ll".split()
+)
+
 
 class Prefilter:
     """The compiled scanner for one plan: ``needs(text)`` says whether a block needs NLP."""
@@ -213,23 +255,34 @@ class Prefilter:
         self.plan = plan
         self.always = plan.always
         self.always_blocks = frozenset(plan.always_blocks)
+        self.checks = plan.atoms
+        self.n_kinds = len(plan.kinds)
+        self.all_kinds = frozenset(range(self.n_kinds))
+        self.always_kinds = frozenset(plan.always_kinds)
+        self.finish_only = frozenset(plan.finish_only)
+        # Each requirement (atoms, confirm id or -1, kind) is filed under one key
+        # atom, the least likely to occur (not a common word, then the longest).
+        # Only key atoms are scanned for; a requirement's other atoms are looked
+        # up (str.find) after the scan, and only when its key atom is there, so
+        # "to", "the" or "1" in an AND-trigger cost nothing in most blocks.
+        grouped: dict[int, dict[int, list[tuple[tuple[int, ...], int]]]] = {}
+        for r, c, k in zip(plan.requirements, plan.req_confirm, plan.req_kind, strict=True):
+            key = max(r, key=lambda a: (plan.atoms[a][0] not in _COMMON, len(plan.atoms[a][0]), -a))
+            others = tuple(a for a in r if a != key)
+            grouped.setdefault(key, {}).setdefault(k, []).append((others, c))
+        # key atom -> [(kind, [(other atoms, confirm id)])]; unconfirmed single-atom ones first
+        self.reqs_of = {key: [(k, sorted(set(v), key=lambda oc: (len(oc[0]) + (oc[1] >= 0), oc))) for k, v in sorted(by_kind.items())]
+                        for key, by_kind in grouped.items()}
         lits: dict[str, list[int]] = {}
-        for i, (lit, _cs, _ce) in enumerate(plan.atoms):
-            lits.setdefault(lit, []).append(i)
+        for a in sorted(self.reqs_of):
+            lits.setdefault(plan.atoms[a][0], []).append(a)
         self.literals = list(lits)
         self.atoms_of = [lits[lit] for lit in self.literals]
-        self.checks = plan.atoms
-        self.single = frozenset(r[0] for r in plan.requirements if len(r) == 1)
-        multi: dict[int, list[frozenset[int]]] = {}
-        for r in plan.requirements:
-            if len(r) > 1:
-                fr = frozenset(r)
-                for a in r:
-                    multi.setdefault(a, []).append(fr)
-        self.multi = multi
+        self._confirm_src = plan.confirms
+        self._confirm_rx: dict[int, Any] = {}
         self._ac: Any = None
         self.engine = "none"
-        if self.literals and not self.always:
+        if self.literals and len(self.always_kinds) < self.n_kinds:
             try:
                 from ahocorasick_rs import AhoCorasick
 
@@ -250,12 +303,18 @@ class Prefilter:
         return out
 
     def needs(self, text: str, block_kind: str = "paragraph") -> bool:
-        if self.always or block_kind in self.always_blocks:
-            return True
-        if not self.literals:
-            return False
+        """Does any kind need this block (and so the NLP pipeline)?"""
+        return bool(self.kinds_needing(text, block_kind))
+
+    def kinds_needing(self, text: str, block_kind: str = "paragraph") -> frozenset[int]:
+        """The kinds (indices into ``plan.kinds``) whose triggers this block holds."""
+        if block_kind in self.always_blocks:
+            return self.all_kinds
+        always = self.always_kinds
+        if len(always) == self.n_kinds or not self.literals:
+            return always
         if not text.isascii() and _UNSAFE.search(text):
-            return True
+            return self.all_kinds
         low = text.lower()
         zh = self.plan.lang == "zh"
         if zh:
@@ -263,10 +322,9 @@ class Prefilter:
         n = len(low)
         found: set[int] = set()
         checks = self.checks
-        single = self.single
-        multi = self.multi
+        atoms_of = self.atoms_of
         for pid, s, e in self._matches(low):
-            for a in self.atoms_of[pid]:
+            for a in atoms_of[pid]:
                 if a in found:
                     continue
                 if not zh:
@@ -275,16 +333,173 @@ class Prefilter:
                         continue
                     if ce and e < n and low[e].isalpha():
                         continue
-                if a in single:
-                    return True
                 found.add(a)
-                for req in multi.get(a, ()):
-                    if req <= found:
-                        return True
+        tried: dict[int, bool] = {}
+        woken = set(always)
+        reqs_of = self.reqs_of
+        absent: set[int] = set()
+        for key in [a for a in found if a in reqs_of]:
+            for k, reqs in reqs_of[key]:
+                if k in woken:
+                    continue
+                for others, cid in reqs:
+                    if others:
+                        ok = True
+                        for a in others:
+                            if a in found:
+                                continue
+                            if a in absent or not self._present(a, low, zh, found, absent):
+                                ok = False
+                                break
+                        if not ok:
+                            continue
+                    if cid < 0 or self._confirmed(cid, text, tried):
+                        woken.add(k)
+                        break
+                if len(woken) == self.n_kinds:
+                    return self.all_kinds
+        return frozenset(woken)
+
+    def _present(self, a: int, low: str, zh: bool, found: set[int], absent: set[int]) -> bool:
+        """Does atom ``a`` (not a key atom) occur in ``low``, at token edges where it must?"""
+        lit, cs, ce = self.checks[a]
+        n = len(low)
+        i = low.find(lit)
+        while i >= 0:
+            e = i + len(lit)
+            if zh or not ((cs and i > 0 and low[i - 1].isalpha()) or (ce and e < n and low[e].isalpha())):
+                found.add(a)
+                return True
+            i = low.find(lit, i + 1)
+        absent.add(a)
         return False
+
+    def _confirmed(self, cid: int, text: str, tried: dict[int, bool]) -> bool:
+        """Does requirement confirm ``cid`` (a relaxed regex) match the block? Once per block."""
+        if cid not in tried:
+            rx = self._confirm_rx.get(cid)
+            if rx is None:
+                rx = self._confirm_rx[cid] = compile_confirm(*self._confirm_src[cid])
+            tried[cid] = rx is True or bool(rx.search(text))
+        return tried[cid]
 
 
 # --- helpers for kinds ----------------------------------------------------------
+
+
+class Confirmed(tuple):
+    """An AND-trigger (tuple of literals) that also needs ``confirm``, a regex
+    (pattern, ignorecase) matching somewhere in the block's original text."""
+
+    confirm: tuple[str, bool] | None = None
+
+    def __new__(cls, items: Any, confirm: tuple[str, bool] | None) -> Confirmed:
+        obj = super().__new__(cls, items)
+        obj.confirm = confirm
+        return obj
+
+
+def relaxed_pattern(pattern: str) -> str | None:
+    """``pattern`` with every zero-width assertion removed (``\\b``, ``^``, ``$``,
+    ``\\A``, lookarounds); None when it cannot be read safely.
+
+    Removing an assertion only widens what the pattern matches, and what is
+    left matches a string if it matches any of its substrings. So if the rule's
+    pattern matches inside a sentence, the relaxed pattern matches the block
+    that holds the sentence, whatever the sentence's edges: a safe test of a
+    whole block before the pipeline splits it.
+    """
+    if "\\Q" in pattern:
+        return None
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            pair = pattern[i:i + 2]
+            if not in_class and pair[1:] in ("b", "B", "A", "Z", "z", "G"):
+                i += 2
+                continue
+            out.append(pair)
+            i += 2
+            continue
+        if in_class:
+            if pattern.startswith("[:", i):
+                end = pattern.find(":]", i + 2)
+                if end < 0:
+                    return None
+                out.append(pattern[i:end + 2])
+                i = end + 2
+                continue
+            if c == "]":
+                in_class = False
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            for lead in ("^", "]"):  # "[^]...]" and "[]...]": a literal "]"
+                if pattern.startswith(lead, i):
+                    out.append(lead)
+                    i += 1
+            continue
+        if c in "^$":
+            i += 1
+            continue
+        if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+            end = _group_end(pattern, i)
+            if end < 0:
+                return None
+            i = end + 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index of the ")" closing the group opened at ``start``; -1 if unbalanced."""
+    depth = 0
+    i, n = start, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if pattern.startswith("^", i + 1):
+                i += 1
+            if pattern.startswith("]", i + 1):
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def compile_confirm(pattern: str, ignorecase: bool) -> Any:
+    """The relaxed pattern compiled with RE2 (linear time); True (no test) when RE2 cannot read it."""
+    import re2
+
+    options = re2.Options()
+    options.case_sensitive = not ignorecase
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except Exception:
+        return True
 
 
 def name_parts(names: list[str]) -> list[str]:
@@ -532,24 +747,52 @@ def pattern_triggers(pattern: list[dict[str, Any]], lang: str) -> list[Any] | No
     return [tuple(TokenTrigger(v) for v in sorted(term)) for term in sorted(dnf, key=sorted)]
 
 
-def entity_triggers() -> list[tuple[str, ...]] | None:
+def entity_triggers(labels: tuple[str, ...] | None = None, confirm: tuple[str, bool] | None = None,
+                    keep: Any = None) -> list[tuple[str, ...]] | None:
     """Triggers for kinds that need a knowledge-base mention in the block.
 
     A name matches with optional separators between its parts (and between
     letters and digits) and an optional plural or possessive ending, so all
     its pieces occur verbatim in any mention of it: one AND-trigger per name.
+    ``labels`` keeps the names of those mention labels (a name's label is the
+    one a mention of it gets), ``keep(label, ident)`` those the kind can act
+    on; ``confirm`` adds a regex every such block must also match
+    (``words_confirm``: the kind's cue words).
     """
     from compliance_lint import semantic
-    from compliance_lint.entities import entity_index
+    from compliance_lint.entities import _key, entity_index
 
     index = entity_index(semantic.kb())
     out: set[tuple[str, ...]] = set()
     for name in index.literals:
+        if labels is not None or keep is not None:
+            entry = index.lookup.get(_key(name))
+            if entry is None or (labels is not None and entry[0] not in labels) or (keep is not None and not keep(entry[0], entry[1])):
+                continue
         pieces = name_pieces(name)
         if not pieces:
             return None
         out.add(pieces)
-    return sorted(out)
+    if confirm is None:
+        return sorted(out)
+    return [Confirmed(p, confirm) for p in sorted(out)]
+
+
+def words_confirm(words: list[str], inflect: bool = True, plain: list[str] = (), literals: list[str] = ()) -> tuple[str, bool] | None:
+    """A confirm regex (``Confirmed``) for "one of these lexicon words occurs":
+    the forms ``semantic.word_regex(words, inflect)`` (and ``word_regex(plain,
+    False)``) look for, without their word-edge checks (wider, so safe), plus
+    plain substrings ``literals``. None when there is nothing to look for."""
+    from compliance_lint.semantic import word_forms
+
+    latin, cjk = word_forms(list(words), inflect)
+    latin2, cjk2 = word_forms(list(plain), False)
+    alts = {r"\s+".join(re.escape(p) for p in form.split()) for form in latin + latin2 if form.split()}
+    alts |= {r"\s*".join(re.escape(ch) for ch in w) for w in cjk + cjk2 if w}
+    alts |= {re.escape(x.lower()) for x in literals if x.strip()}
+    if not alts:
+        return None
+    return ("(?:" + "|".join(sorted(alts, key=lambda a: (-len(a), a))) + ")", True)
 
 
 def name_pieces(name: str) -> tuple[str, ...]:

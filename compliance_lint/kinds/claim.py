@@ -100,9 +100,19 @@ class CompiledClaims(CompiledKind):
                               for r in rules if r.spec.get("unless_before")}
 
     def triggers(self) -> list[str] | None:
-        from compliance_lint.prefilter import entity_triggers
+        from compliance_lint.prefilter import entity_triggers, words_confirm
 
-        return entity_triggers()  # find() needs a condition mention in the block
+        # find() needs a condition mention in the block, and one of the rules'
+        # claim verbs (or "after" words) in the same sentence
+        words: list[str] = []
+        after: list[str] = []
+        for r in self.items:
+            words.extend(semantic.resolve_words(r[0].spec["verbs"]))
+            after.extend(semantic.resolve_words(r[0].spec.get("after") or []))
+        confirm = words_confirm(words, True, after)
+        if confirm is None:
+            return []
+        return entity_triggers(("CONDITION",), confirm)
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         conds = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "CONDITION"]

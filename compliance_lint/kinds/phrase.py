@@ -131,7 +131,7 @@ class CompiledPhrases(CompiledKind):
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.unless = {r.id: ContextWords(r.spec["unless"]) for r in rules}
         self.requires = {r.id: ContextWords(r.spec["requires"]) for r in rules}
-        self.literals: set[str] = set()
+        self.literals: dict[str, tuple[str, ...]] = {}  # lower-cased term -> its token texts
         for rule in rules:
             variants: list[str] = []
             for term in rule.spec["terms"]:
@@ -139,14 +139,27 @@ class CompiledPhrases(CompiledKind):
                     continue
                 variants.extend(term_variants(term, rule.spec["match"], lang))
             variants = sorted(set(variants))
-            self.literals.update(v.lower() for v in variants)
             if variants:
-                self.matcher.add(rule.id, list(nlp.tokenizer.pipe(variants)))
+                docs = list(nlp.tokenizer.pipe(variants))
+                for v, d in zip(variants, docs, strict=True):
+                    self.literals.setdefault(v.lower(), tuple(t.lower_ for t in d if not t.is_space))
+                self.matcher.add(rule.id, docs)
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.kinds.base import TokenTrigger
+        from compliance_lint.prefilter import Confirmed
 
-        return [TokenTrigger(v) for v in sorted(self.literals)]
+        out: list[Any] = []
+        for v, toks in sorted(self.literals.items()):
+            if len(toks) > 1:
+                # the term's tokens in order, with or without space between (as the
+                # PhraseMatcher sees them): "the best" is not woken by "the" and "best"
+                # far apart, "#1" not by any "1"
+                confirm = (r"\s*".join(re.escape(t) for t in toks), True)
+                out.append(Confirmed((TokenTrigger(v),), confirm))
+            else:
+                out.append(TokenTrigger(v))
+        return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         doc = scan.doc

@@ -26,7 +26,8 @@ elsewhere only the length cap applies. RE2 (the default) needs no budget.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
@@ -46,17 +47,45 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Expired()
 
 
+_ALARM_READY = False  # our SIGALRM handler is installed (``alarm_handler``)
+
+
+@contextmanager
+def alarm_handler() -> Iterator[None]:
+    """Install the budget's SIGALRM handler once for a stretch of searches.
+
+    Installing it per search cost more than the searches themselves (the
+    ``signal`` module's enum conversions), so a block's scan installs it once
+    and ``guarded_matches`` only arms and disarms the timer.
+    """
+    global _ALARM_READY
+    import signal
+    import threading
+
+    if _ALARM_READY or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    _ALARM_READY = True
+    try:
+        yield
+    finally:
+        _ALARM_READY = False
+        signal.signal(signal.SIGALRM, previous)
+
+
 def guarded_matches(rule: Rule, rx: Any, text: str) -> Iterable[Any]:
     """``rx.finditer(text)``; for ``engine: re`` all matches are collected under
     the time budget and a runaway search raises ``RuleTimeoutError``."""
     if rule.spec["engine"] == "re2":
         return rx.finditer(text)
+    if not _ALARM_READY:
+        with alarm_handler():
+            if not _ALARM_READY:  # not the main thread: only the length cap applies
+                return list(rx.finditer(text))
+            return guarded_matches(rule, rx, text)
     import signal
-    import threading
 
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        return list(rx.finditer(text))
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
     try:
         signal.setitimer(signal.ITIMER_REAL, RE_BUDGET_SECONDS)
         try:
@@ -71,8 +100,6 @@ def guarded_matches(rule: Rule, rx: Any, text: str) -> Iterable[Any]:
             f"the file was not fully linted. Rewrite the pattern ({rule.source_path}:{rule.source_line}) without "
             "nested quantifiers, or use engine: re2"
         ) from None
-    finally:
-        signal.signal(signal.SIGALRM, previous)
 
 
 def compile_pattern(pattern: str, engine: str, ignorecase: bool) -> Any:
@@ -139,6 +166,22 @@ class CompiledRegex(CompiledKind):
         for idx, gate in enumerate(gates):
             for lit in {max(term, key=lambda i: (len(self._lits[i]), self._lits[i])) for term in gate or ()}:
                 self._by_lit.setdefault(lit, []).append(idx)
+        # Per item, its pattern without zero-width assertions (prefilter.relaxed_pattern):
+        # one search of the whole block rules the item out for every sentence in it.
+        from compliance_lint.prefilter import relaxed_pattern
+
+        self._relaxed = [relaxed_pattern(r.spec["regex"]) for r, *_ in self.items]
+        self._block_rx: list[Any] = [None] * len(self.items)
+
+    def _block_gate(self, idx: int, text: str) -> bool:
+        """May item ``idx`` match anywhere in the block ``text``? (relaxed pattern, RE2)."""
+        rx = self._block_rx[idx]
+        if rx is None:
+            from compliance_lint.prefilter import compile_confirm
+
+            relaxed = self._relaxed[idx]
+            rx = self._block_rx[idx] = True if relaxed is None else compile_confirm(relaxed, self.items[idx][0].spec["ignorecase"])
+        return rx is True or rx.search(text) is not None
 
     def _runnable(self, low: str) -> list[int]:
         """The items (indices, in order) that may match in ``low`` (lower-cased
@@ -153,19 +196,30 @@ class CompiledRegex(CompiledKind):
         return sorted(found)
 
     def triggers(self) -> list[str] | None:
-        out: list[str] = []
-        for lits in self._dnfs:  # regex_literals of each rule, parsed once (_literal_gates)
-            if lits is None:
+        from compliance_lint.prefilter import Confirmed
+
+        out: list[Any] = []
+        for (rule, *_), lits, relaxed in zip(self.items, self._dnfs, self._relaxed, strict=True):
+            if lits is None:  # regex_literals of each rule, parsed once (_literal_gates)
                 return None
-            out.extend(tuple(term) for term in lits)
+            confirm = None if relaxed is None else (relaxed, bool(rule.spec["ignorecase"]))
+            out.extend(Confirmed(term, confirm) for term in lits)
         return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
+        text = scan.block.text
+        runnable = [idx for idx in self._runnable(text.lower()) if self._block_gate(idx, text)]
+        if not runnable:
+            return
+        with alarm_handler():
+            yield from self._find(scan, runnable)
+
+    def _find(self, scan: BlockScan, runnable: list[int]) -> Iterable[Hit]:
         items = self.items
         if self._has_block:
             text = scan.block.text
             sample_re = text[:MAX_SENTENCE_FOR_RE]
-            for idx in self._runnable(text.lower()):
+            for idx in runnable:
                 rule, rx, unless, requires = items[idx]
                 if rule.spec.get("scope") != "block":
                     continue
@@ -177,13 +231,20 @@ class CompiledRegex(CompiledKind):
                     a, b = _span(rx, m)
                     if b > a and _subject_ok(scan, rule, text, a, b):
                         yield Hit(rule, scan.index, a, b)
+        in_sentence = [idx for idx in runnable if items[idx][0].spec.get("scope") != "block"]
+        if not in_sentence:
+            return
         for sent in scan.doc.sents:
             text = sent.text
             base = sent.start_char
-            for idx in self._runnable(text.lower()):
+            low = None
+            for idx in in_sentence:
                 rule, rx, unless, requires = items[idx]
-                if rule.spec.get("scope") == "block":
-                    continue
+                if len(in_sentence) > 1:
+                    if low is None:
+                        low = set(self._runnable(text.lower()))
+                    if idx not in low:
+                        continue
                 sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
                 if unless and unless.search(text):
                     continue

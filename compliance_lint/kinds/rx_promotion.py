@@ -96,25 +96,46 @@ class Kind(KindBase):
         return CompiledRx(rules, lang)
 
 
+def _cue_words(rule: Rule) -> list[str]:
+    """The words that make a sentence naming the medicine promotion, for ``rule``."""
+    if rule.spec.get("cue_mode") == "own":
+        return list(rule.spec["cues"])
+    return (semantic.lexicon_words("promotion_cues") + semantic.lexicon_words("endorsement_cues")
+            + semantic.resolve_words(["@cure", "@treat"]) + rule.spec["cues"]
+            + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered"])
+
+
 class CompiledRx(CompiledKind):
     def __init__(self, rules: list[Rule], lang: str) -> None:
         self.rules = rules
         self.lang = lang
-        self.cue_rx = {
-            r.id: semantic.word_regex(tuple(r.spec["cues"]), True) if r.spec.get("cue_mode") == "own" else
-            semantic.word_regex(tuple(semantic.lexicon_words("promotion_cues") + semantic.lexicon_words("endorsement_cues") + semantic.resolve_words(["@cure", "@treat"]) + r.spec["cues"] + ["£", "$", "€", "¥", "a$", "start", "get", "ask", "switch", "delivered"]), True)
-            for r in rules
-        }
+        self.cue_rx = {r.id: semantic.word_regex(tuple(_cue_words(r)), True) for r in rules}
 
     def triggers(self) -> list[str] | None:
-        from compliance_lint.prefilter import entity_triggers
+        from compliance_lint.prefilter import Confirmed, entity_triggers, name_parts, words_confirm
 
-        out = entity_triggers()  # find() needs a mention in the block
+        # find() needs a mention in the block of a medicine some rule counts (or a
+        # descriptor / class where rules take those), and a promotion cue in it:
+        # one of the rules' cue words, or a condition where a rule takes that as cue
+        kb = semantic.kb()
+        counting = {sid for sid in kb.substances for r in self.rules if self._substance_counts(r, kb, sid)}
+        descriptors = any(r.spec["descriptors"] for r in self.rules)
+        cues: list[str] = []
+        for r in self.rules:
+            cues.extend(_cue_words(r))
+        conditions: list[str] = []
+        if any(r.spec.get("condition_cue") for r in self.rules):
+            conditions = name_parts([n for c in kb.conditions.values() for n in [*c.en, *c.zh]])
+        confirm = words_confirm(cues, True, literals=conditions)
+        if confirm is None:
+            return []
+        out = entity_triggers(("SUBSTANCE", "DESCRIPTOR", "CLASS"), confirm,
+                              keep=lambda label, ident: ident in counting if label == "SUBSTANCE" else descriptors)
         if out is not None and any(r.spec.get("anaphora") for r in self.rules):
             from compliance_lint.kinds.base import TokenTrigger
 
             # whole tokens, so "open" or "happen" do not wake the pipeline
-            out = out + [(TokenTrigger(w),) for w in ("jab", "jabs", "pen", "pens", "injection", "injections", "shot", "shots")]
+            out = out + [Confirmed((TokenTrigger(w),), confirm) for w in ("jab", "jabs", "pen", "pens", "injection", "injections", "shot", "shots")]
         return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:

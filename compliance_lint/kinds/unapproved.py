@@ -110,7 +110,10 @@ class CompiledUnapproved(CompiledKind):
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import entity_triggers
 
-        out = entity_triggers()  # find() needs a substance mention in the block
+        # find() needs a mention in the block of a substance some rule here counts
+        # (not approved in its jurisdiction, a WADA status), or of a descriptor
+        counting = {sid for sid in semantic.kb().substances for r in self.rules if self._counts(r, sid)}
+        out = entity_triggers(("SUBSTANCE", "DESCRIPTOR"), keep=lambda label, ident: label == "DESCRIPTOR" or ident in counting)
         if out is not None and any(r.spec.get("carry_generic") for r in self.rules):
             from compliance_lint.kinds.base import TokenTrigger
 
