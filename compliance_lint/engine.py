@@ -126,6 +126,9 @@ class Linter:
         doc.blocks = split_long_blocks(doc.blocks)  # no block near nlp.max_length
         langs = self.block_langs(doc)
         state = DocumentState(context=context, blocks=doc.blocks, langs=langs)
+        from compliance_lint.prefilter import forget_confirmed
+
+        forget_confirmed()
         selected = self.selection(doc, langs)
         any_triggered = selected is None or any(selected)
         spacy_docs: dict[int, Any] = _LazyDocs(doc.blocks, langs)
@@ -158,6 +161,7 @@ class Linter:
             for lang in sorted(set(langs)) or ["en"]:
                 for compiled in self.compiled(lang):
                     hits.extend(compiled.finish(state, hits))
+        forget_confirmed()
         findings = self._findings(doc, state, hits, rule_changes or {})
         apply_suppressions(doc, findings, {a: r.id for r in self.rules for a in r.aliases} or None)
         findings.sort(key=Finding.sort_key)

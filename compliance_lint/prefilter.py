@@ -279,7 +279,6 @@ class Prefilter:
         self.literals = list(lits)
         self.atoms_of = [lits[lit] for lit in self.literals]
         self._confirm_src = plan.confirms
-        self._confirm_rx: dict[int, Any] = {}
         self._ac: Any = None
         self.engine = "none"
         if self.literals and len(self.always_kinds) < self.n_kinds:
@@ -377,10 +376,7 @@ class Prefilter:
     def _confirmed(self, cid: int, text: str, tried: dict[int, bool]) -> bool:
         """Does requirement confirm ``cid`` (a relaxed regex) match the block? Once per block."""
         if cid not in tried:
-            rx = self._confirm_rx.get(cid)
-            if rx is None:
-                rx = self._confirm_rx[cid] = compile_confirm(*self._confirm_src[cid])
-            tried[cid] = rx is True or bool(rx.search(text))
+            tried[cid] = confirms(text, *self._confirm_src[cid])
         return tried[cid]
 
 
@@ -491,15 +487,43 @@ def _group_end(pattern: str, start: int) -> int:
 
 def compile_confirm(pattern: str, ignorecase: bool) -> Any:
     """The relaxed pattern compiled with RE2 (linear time); True (no test) when RE2 cannot read it."""
-    import re2
+    key = (pattern, ignorecase)
+    rx = _CONFIRM_RX.get(key)
+    if rx is None:
+        import re2
 
-    options = re2.Options()
-    options.case_sensitive = not ignorecase
-    options.log_errors = False
-    try:
-        return re2.compile(pattern, options)
-    except Exception:
-        return True
+        options = re2.Options()
+        options.case_sensitive = not ignorecase
+        options.log_errors = False
+        try:
+            rx = re2.compile(pattern, options)
+        except Exception:
+            rx = True
+        _CONFIRM_RX[key] = rx
+    return rx
+
+
+_CONFIRM_RX: dict[tuple[str, bool], Any] = {}
+_CONFIRMED: dict[tuple[str, str, bool], bool] = {}
+
+
+def confirms(text: str, pattern: str, ignorecase: bool) -> bool:
+    """Does the confirm regex match ``text``? Remembered for the blocks of the
+    current document: the prefilter and the regex kind's block gate ask the
+    same questions about the same block."""
+    key = (text, pattern, ignorecase)
+    got = _CONFIRMED.get(key)
+    if got is None:
+        if len(_CONFIRMED) > 50_000:
+            _CONFIRMED.clear()
+        rx = compile_confirm(pattern, ignorecase)
+        got = _CONFIRMED[key] = rx is True or rx.search(text) is not None
+    return got
+
+
+def forget_confirmed() -> None:
+    """Drop the remembered answers (called per document: they are only reused within one)."""
+    _CONFIRMED.clear()
 
 
 def name_parts(names: list[str]) -> list[str]:

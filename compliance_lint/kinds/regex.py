@@ -171,17 +171,13 @@ class CompiledRegex(CompiledKind):
         from compliance_lint.prefilter import relaxed_pattern
 
         self._relaxed = [relaxed_pattern(r.spec["regex"]) for r, *_ in self.items]
-        self._block_rx: list[Any] = [None] * len(self.items)
 
     def _block_gate(self, idx: int, text: str) -> bool:
         """May item ``idx`` match anywhere in the block ``text``? (relaxed pattern, RE2)."""
-        rx = self._block_rx[idx]
-        if rx is None:
-            from compliance_lint.prefilter import compile_confirm
+        from compliance_lint.prefilter import confirms
 
-            relaxed = self._relaxed[idx]
-            rx = self._block_rx[idx] = True if relaxed is None else compile_confirm(relaxed, self.items[idx][0].spec["ignorecase"])
-        return rx is True or rx.search(text) is not None
+        relaxed = self._relaxed[idx]
+        return relaxed is None or confirms(text, relaxed, bool(self.items[idx][0].spec["ignorecase"]))
 
     def _runnable(self, low: str) -> list[int]:
         """The items (indices, in order) that may match in ``low`` (lower-cased

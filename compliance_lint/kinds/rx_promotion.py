@@ -146,11 +146,16 @@ class CompiledRx(CompiledKind):
             return
         low = scan.block.text.lower()
         sents = list(scan.doc.sents)
-        # rules with the same cue words share one matcher: ask it once per sentence
+        # rules with the same cue words share one matcher: ask it once per sentence,
+        # and only about sentences that name a medicine (or their neighbours)
         texts = [low[t.start_char:t.end_char] for t in sents]
-        by_rx: dict[int, list[bool]] = {}
-        cued = {r.id: by_rx.get(id(self.cue_rx[r.id])) or by_rx.setdefault(id(self.cue_rx[r.id]), [self._cued(r, st) for st in texts])
-                for r in self.rules}
+        memo: dict[tuple[int, int], bool] = {}
+
+        def is_cued(rule: Rule, j: int) -> bool:
+            key = (id(self.cue_rx[rule.id]), j)
+            if key not in memo:
+                memo[key] = self._cued(rule, texts[j])
+            return memo[key]
         for si, sent in enumerate(sents):
             s0, s1 = sent.start_char, sent.end_char
             here = [m for m in ms if s0 <= m.start < s1]
@@ -168,13 +173,13 @@ class CompiledRx(CompiledKind):
             if _RISK_INFO.search(stext) and not _SELLING.search(stext):
                 continue
             for rule in self.rules:
-                cue_ok = cued[rule.id][si]
+                cue_ok = is_cued(rule, si)
                 if not cue_ok and rule.spec.get("condition_cue") and not _APPROVAL_FACT.search(stext):
                     cue_ok = any(c.label == "CONDITION" and s0 <= c.start < s1 and not marks.negated(stext, c.start - s0, c.end - s0, self.lang)
                                  for c in semantic.mentions(scan.state, scan.index))
                 if not cue_ok and rule.spec.get("neighbours"):
                     # the cue may sit in the sentence before or after, in the same paragraph
-                    cue_ok = any(cued[rule.id][j] for j in (si - 1, si + 1) if 0 <= j < len(sents))
+                    cue_ok = any(is_cued(rule, j) for j in (si - 1, si + 1) if 0 <= j < len(sents))
                 if not cue_ok:
                     continue
                 cands = here if here else (carried if rule.spec.get("anaphora") else [])
