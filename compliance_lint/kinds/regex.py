@@ -109,6 +109,7 @@ def compile_pattern(pattern: str, engine: str, ignorecase: bool) -> Any:
         options = re2.Options()
         options.case_sensitive = not ignorecase
         options.log_errors = False
+        options.max_mem = 64 << 20  # large alternations: keep RE2 on its DFA (prefilter.compile_confirm)
         return re2.compile(pattern, options)
     return re.compile(pattern, re.IGNORECASE if ignorecase else 0)
 
