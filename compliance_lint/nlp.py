@@ -37,7 +37,8 @@ EN_PUNCT = [".", "!", "?", ";", "。", "！", "？", "…"]
 #   module on first call, then the real function.
 #
 # The finder removes itself once both are loaded. Anything unexpected (another
-# spaCy layout, an error during the import) falls back to a plain import.
+# spaCy layout, an error during the import) falls back to a plain import, and
+# COMPLIANCE_LINT_SPACY_CLI=1 turns the stand-ins off.
 
 _SPACY_CLI = ("spacy.cli", "spacy.cli.info")
 
