@@ -62,9 +62,22 @@ class CompiledOffLabel(CompiledKind):
         self.lang = lang
 
     def triggers(self) -> list[str] | None:
-        from compliance_lint.prefilter import entity_triggers
+        from compliance_lint.prefilter import Confirmed, entity_triggers, name_parts, regex_literals, words_confirm
 
-        return entity_triggers()  # find() needs a condition mention in the block
+        # find() needs a use in the block (a condition, a descriptor that carries
+        # one, a weight result) and a medicine it is said of: a substance or class
+        # named in the block, or an anaphor with a claim verb
+        kb = semantic.kb()
+        subjects = [n for s in kb.substances.values() for n in [s.name, *s.en, *s.zh, *s.products, *(z for zs in s.products.values() for z in zs)]]
+        subjects += [n for c in kb.classes.values() for n in [*c.en, *c.zh]]
+        confirm = words_confirm(semantic.resolve_words(["@cure", "@treat", "@root_cause"]), True, literals=name_parts(subjects))
+        if confirm is None:
+            return entity_triggers()
+        out = entity_triggers(("CONDITION", "DESCRIPTOR"), confirm)
+        weight = regex_literals(_EN_WEIGHT_AMOUNT.pattern)
+        if out is None or weight is None:
+            return entity_triggers()
+        return out + [Confirmed(term, confirm) for term in weight]
 
     @property
     def verb_rx(self) -> Any:

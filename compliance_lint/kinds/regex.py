@@ -196,11 +196,17 @@ class CompiledRegex(CompiledKind):
         from compliance_lint.prefilter import Confirmed
 
         out: list[Any] = []
-        for (rule, *_), lits, relaxed in zip(self.items, self._dnfs, self._relaxed, strict=True):
+        for (rule, _rx, _unless, requires), lits, relaxed in zip(self.items, self._dnfs, self._relaxed, strict=True):
             if lits is None:  # regex_literals of each rule, parsed once (_literal_gates)
                 return None
             confirm = None if relaxed is None else (relaxed, bool(rule.spec["ignorecase"]))
-            out.extend(Confirmed(term, confirm) for term in lits)
+            terms = [tuple(term) for term in lits]
+            phrases = requires.phrases if requires else []
+            if phrases and all(p.strip() for p in phrases) and len(terms) * len(phrases) <= 4000:
+                # "requires" words must be there too (ContextWords: the phrase as a
+                # substring of the lower-cased text, edges checked later)
+                terms = [(*term, p) for term in terms for p in sorted(set(phrases))]
+            out.extend(Confirmed(term, confirm) for term in terms)
         return out
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
