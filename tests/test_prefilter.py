@@ -225,3 +225,64 @@ def test_no_spacy_import_when_nothing_can_fire(tmp_path: Path) -> None:
     count, imported = json.loads(runs[1].stdout)
     assert count == 0
     assert imported is False
+
+
+# --- confirms and per-kind selection ------------------------------------------
+
+
+def test_relaxed_pattern_drops_assertions_only() -> None:
+    from compliance_lint.prefilter import relaxed_pattern
+
+    assert relaxed_pattern(r"\bcures?\b") == "cures?"
+    assert relaxed_pattern(r"^(?:a|b)$") == "(?:a|b)"
+    assert relaxed_pattern(r"(?<!not )cure(?=s)") == "cure"
+    assert relaxed_pattern(r"[\b^$]x") == r"[\b^$]x"  # inside a class nothing is an assertion
+    assert relaxed_pattern(r"[]^]\Ax") == r"[]^]x"
+    assert relaxed_pattern(r"[[:alpha:]]+\b") == "[[:alpha:]]+"
+    assert relaxed_pattern(r"\Qa\E") is None
+    assert relaxed_pattern(r"(?=unclosed") is None
+
+
+def test_relaxed_bundled_patterns_match_wherever_the_rule_matches() -> None:
+    """A sentence the rule matches, inside any paragraph: the relaxed pattern matches the paragraph."""
+    from compliance_lint.kinds.regex import compile_pattern
+    from compliance_lint.prefilter import compile_confirm, relaxed_pattern
+
+    registry = load_registry()
+    checked = 0
+    for rule in registry.rules(sorted(registry.packs)):
+        if rule.kind != "regex":
+            continue
+        relaxed = relaxed_pattern(rule.spec["regex"])
+        if relaxed is None:
+            continue
+        rx = compile_pattern(rule.spec["regex"], rule.spec["engine"], rule.spec["ignorecase"])
+        gate = compile_confirm(relaxed, rule.spec["ignorecase"])
+        for example in rule.examples_bad + rule.examples_good:
+            if not rx.search(example):
+                continue
+            for para in (example, f"Intro words.{example}", f"{example}Tail", f"x{example}y", f"{example}\n\n{example}"):
+                assert gate is True or gate.search(para), (rule.id, para)
+                checked += 1
+    assert checked > 50
+
+
+def test_confirm_keeps_common_literals_from_waking_the_pipeline(linters: tuple) -> None:
+    on, off, _ = linters
+    pf = on.prefilter_for("en")
+    # "mcg" is a literal of zpf.rate, but its pattern needs a number before it
+    assert not pf.needs("Ask the pharmacist how mcg and mg differ.")
+    assert pf.needs("Take 250 mcg daily.")
+    # "the" + "best": the phrase's tokens must be next to each other
+    assert not pf.needs("The walk was best in the morning.")
+    assert pf.needs("It is the best.")
+    text = "Ask how mcg differs.\n\nThe walk was best in the morning.\n\nIt is the best.\n"
+    assert _findings(on, text) == _findings(off, text)
+
+
+def test_each_block_runs_only_the_kinds_it_triggers(linters: tuple) -> None:
+    on, _off, _ = linters
+    doc = load_document("d.md", b"It is the best.\n\nTake 250 mcg daily.\n\nWe walked home.\n")
+    kinds = [type(k).__name__ for k in on.compiled("en")]
+    sel = [sorted(kinds[i] for i in s) for s in on.selection(doc, on.block_langs(doc))]
+    assert sel == [["CompiledPhrases"], ["CompiledRegex"], []]
