@@ -131,6 +131,17 @@ class Linter:
         forget_confirmed()
         selected = self.selection(doc, langs)
         any_triggered = selected is None or any(selected)
+        if selected is not None and len(set(langs)) == 1:
+            # per kind, the blocks holding its triggers: a document-level finish() need
+            # not look anywhere else (kinds/required.py). Only in a one-language document:
+            # a kind's finish() also reads blocks of the other language, whose plan has
+            # other rules' triggers.
+            blocks_for: dict[int, set[int]] = {}
+            for i, (kinds, lg) in enumerate(zip(selected, langs, strict=True)):
+                compiled_here = self.compiled(lg) if kinds else ()
+                for k in kinds:
+                    blocks_for.setdefault(id(type(compiled_here[k])), set()).add(i)
+            state.memory["blocks_for"] = blocks_for
         spacy_docs: dict[int, Any] = _LazyDocs(doc.blocks, langs)
         if selected is not None:
             # kinds with only a document-level finish() never need a block's Doc

@@ -279,6 +279,7 @@ class Prefilter:
         self.literals = list(lits)
         self.atoms_of = [lits[lit] for lit in self.literals]
         self._confirm_src = plan.confirms
+        self._unions: dict[int, tuple[str, bool] | None] = {}
         self._ac: Any = None
         self.engine = "none"
         if self.literals and len(self.always_kinds) < self.n_kinds:
@@ -352,7 +353,12 @@ class Prefilter:
                                 break
                         if not ok:
                             continue
-                    if cid < 0 or self._confirmed(cid, text, tried):
+                    if cid < 0:
+                        woken.add(k)
+                        break
+                    if not self._kind_may_confirm(k, text, tried):
+                        continue  # none of this kind's confirms matches the block
+                    if self._confirmed(cid, text, tried):
                         woken.add(k)
                         break
                 if len(woken) == self.n_kinds:
@@ -372,6 +378,20 @@ class Prefilter:
             i = low.find(lit, i + 1)
         absent.add(a)
         return False
+
+    def _kind_may_confirm(self, k: int, text: str, tried: dict[int, bool]) -> bool:
+        """Does any confirm of kind ``k`` match the block? One search of their union
+        (each in its own case mode) answers "no" for most blocks, instead of one
+        search per requirement whose literals happen to be there."""
+        slot = -1 - k  # tried[] keys below zero: the kinds' unions
+        if slot not in tried:
+            union = self._unions.get(k)
+            if union is None:
+                cids = sorted({c for c, kk in zip(self.plan.req_confirm, self.plan.req_kind, strict=True) if kk == k and c >= 0})
+                parts = [f"(?i:{self._confirm_src[c][0]})" if self._confirm_src[c][1] else f"(?:{self._confirm_src[c][0]})" for c in cids]
+                union = self._unions[k] = ("|".join(parts), False) if parts else None
+            tried[slot] = union is None or confirms(text, *union)
+        return tried[slot]
 
     def _confirmed(self, cid: int, text: str, tried: dict[int, bool]) -> bool:
         """Does requirement confirm ``cid`` (a relaxed regex) match the block? Once per block."""

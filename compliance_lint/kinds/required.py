@@ -99,8 +99,11 @@ class CompiledRequired(CompiledKind):
         # Prefer a trigger in body text: a heading or front-matter title that
         # names the product ("Pharmacy medicine advertisement") is not where
         # the statement is missing.
-        body = [i for i, b in enumerate(state.blocks) if b.kind not in ("heading", "front_matter")]
-        rest = [i for i, b in enumerate(state.blocks) if b.kind in ("heading", "front_matter")]
+        blocks_for = state.memory.get("blocks_for")
+        # with the prefilter on, only blocks holding one of this kind's triggers can hold a rule's trigger
+        allowed = None if blocks_for is None else blocks_for.get(id(type(self)), set())
+        body = [i for i, b in enumerate(state.blocks) if b.kind not in ("heading", "front_matter") and (allowed is None or i in allowed)]
+        rest = [i for i, b in enumerate(state.blocks) if b.kind in ("heading", "front_matter") and (allowed is None or i in allowed)]
         for order in (body, rest):
             found = self._scan_trigger(rule, state, kb, order)
             if found is not None:
