@@ -75,7 +75,30 @@ class PackRegistry:
 
 
 def load_registry(extra_paths: list[str] | None = None) -> PackRegistry:
-    registry = PackRegistry()
+    """Every pack: bundled ones, then those under ``extra_paths`` (``rule_paths``).
+
+    A successful load is kept in the user cache (``packs/``, pickle), keyed by
+    the pack files' paths, sizes, mtimes and contents plus the tool's code and
+    environment (``registry_key``): parsing and validating the YAML costs about
+    0.1 s, more than the rest of a one-file run's set-up. Editing, adding or
+    removing a pack file changes the key. Failures are never cached, so a broken
+    pack reports its error (file:line: field) on every run.
+    """
+    folders = _pack_folders(extra_paths)
+    key = registry_key(folders)
+    if key is not None:
+        from compliance_lint import cache
+
+        got = cache.get_pickle("packs", key)
+        if isinstance(got, PackRegistry):
+            return got
+    registry = _load_folders(folders)
+    if key is not None:
+        cache.put_pickle("packs", key, registry)
+    return registry
+
+
+def _pack_folders(extra_paths: list[str] | None) -> list[Path]:
     folders = [p for p in sorted(bundled_rules_dir().iterdir()) if (p / "pack.yaml").is_file()]
     for extra in extra_paths or []:
         path = Path(extra)
@@ -85,6 +108,40 @@ def load_registry(extra_paths: list[str] | None = None) -> PackRegistry:
             folders.extend(p for p in sorted(path.iterdir()) if (p / "pack.yaml").is_file())
         else:
             raise RulePackError(str(path), None, "rule_paths", "not a pack folder (no pack.yaml) nor a folder of packs")
+    return folders
+
+
+def registry_key(folders: list[Path]) -> str | None:
+    """Cache key of the registry loaded from ``folders``; None: do not cache.
+
+    Covers what ``_load_folders`` reads (every ``*.yaml`` of each folder: path,
+    size, mtime, SHA-256 of the contents) and the knowledge-base / lexicon files
+    (sizes, mtimes), plus ``cache.environment_key()`` (tool version and source
+    fingerprint, Python, spaCy): a change to any of them is a new key.
+    """
+    from compliance_lint import cache
+
+    if not cache.rules_enabled():
+        return None
+    try:
+        parts: list[Any] = [cache.environment_key(), "registry", 1]
+        for folder in folders:
+            parts.append((str(folder), str(folder.resolve())))  # as given: it is in Pack.path and in error messages
+            for path in sorted(folder.glob("*.yaml")):
+                st = path.stat()
+                parts.append((path.name, st.st_size, st.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()))
+        root = bundled_rules_dir()
+        for sub in ("kb", "lexicon"):
+            for path in sorted((root / sub).glob("*")):
+                st = path.stat()
+                parts.append((sub, path.name, st.st_size, st.st_mtime_ns))
+        return cache.digest(*parts)[:40]
+    except (OSError, RulePackError):
+        return None  # unreadable: the plain load reports what is wrong
+
+
+def _load_folders(folders: list[Path]) -> PackRegistry:
+    registry = PackRegistry()
     pending: list[tuple[Pack, LocDict]] = []
     for folder in folders:
         pack, manifest = _load_pack(folder)
