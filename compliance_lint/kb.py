@@ -156,11 +156,53 @@ def _strs(value: Any) -> list[str]:
     return [str(v) for v in value if v is not None and not isinstance(v, bool)]
 
 
+KB_FILES = (("kb", "substances.yaml"), ("kb", "conditions.yaml"), ("lexicon", "lexicon.yaml"))
+
+
 @lru_cache(maxsize=4)
 def load_kb(root: str | None = None) -> KnowledgeBase:
+    """The knowledge base under ``root`` (default: the bundled rules folder).
+
+    Kept in the user cache (``packs/``, pickle) keyed by the three files' paths,
+    sizes, mtimes and contents and the tool's code (``kb_key``): parsing the
+    YAML is most of a one-file run's knowledge-base cost. Errors are not cached.
+    """
     from compliance_lint.packs import bundled_rules_dir
 
     base = Path(root) if root else bundled_rules_dir()
+    key = kb_key(base)
+    if key is not None:
+        from compliance_lint import cache
+
+        got = cache.get_pickle("packs", key)
+        if isinstance(got, KnowledgeBase):
+            return got
+    kb = _build(base)
+    if key is not None:
+        cache.put_pickle("packs", key, kb)
+    return kb
+
+
+def kb_key(base: Path) -> str | None:
+    """Cache key of the knowledge base read from ``base``; None: do not cache."""
+    import hashlib
+
+    from compliance_lint import cache
+
+    if not cache.rules_enabled():
+        return None
+    try:
+        parts: list[Any] = [cache.environment_key(), "kb", 1, str(base), str(base.resolve())]
+        for sub, name in KB_FILES:
+            path = base / sub / name
+            st = path.stat()
+            parts.append((sub, name, st.st_size, st.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()))
+        return cache.digest(*parts)[:40]
+    except OSError:
+        return None  # unreadable: _build reports it
+
+
+def _build(base: Path) -> KnowledgeBase:
     subs_doc = _load(base / "kb" / "substances.yaml") or {}
     cond_doc = _load(base / "kb" / "conditions.yaml") or {}
     lexicon = _load(base / "lexicon" / "lexicon.yaml") or {}
