@@ -67,6 +67,21 @@ def context_key(config: Any, path: str) -> str:
     return cache.digest(asdict(config.context), config.rule_changes_for(path), config.path)[:40]
 
 
+def cached_result(linter: Any, config: Any, path: str) -> FileResult | None:
+    """The cached result for ``path`` if there is one (None on a miss or any problem)."""
+    try:
+        data = read_input(path)
+        key = cache.result_key(data, linter.rules_key(), context_key(config, path), path)
+        found = cache.get_result(key)
+    except Exception:  # unreadable file or cache: lint_one reports / recomputes it
+        if os.environ.get("COMPLIANCE_LINT_DEBUG"):
+            raise
+        return None
+    if found is None:
+        return None
+    return FileResult(display_path(path), findings=found, document=LazyDocument(path))
+
+
 def lint_one(linter: Any, config: Any, path: str, named: bool, use_cache: bool) -> FileResult:
     """``runner.lint_file`` with the per-file result cache in front."""
     if not use_cache:
@@ -175,9 +190,30 @@ class FileRunner:
                 close()
 
     def _start(self) -> Iterator[tuple[int, FileResult]]:
+        indices = [i for i, (p, _n) in enumerate(self.files) if p != "-"]
+        cached: dict[int, FileResult] = {}
+        if self.use_cache:
+            # Cached results are read here, before any worker starts: a re-run of an
+            # unchanged tree needs no pool at all, and the workers get only the misses.
+            for i in indices:
+                found = cached_result(self.linter, self.config, self.files[i][0])
+                if found is not None:
+                    cached[i] = found
+        misses = [i for i in indices if i not in cached]
+        pooled = self._pooled(misses) if misses else iter(())
+        try:
+            for i in indices:  # in input order: the pool returns the misses in order too
+                yield (i, cached[i]) if i in cached else next(pooled)
+            for _ in pooled:  # let the pool close and join
+                pass
+        finally:
+            close = getattr(pooled, "close", None)
+            if close is not None:
+                close()
+
+    def _pooled(self, indices: list[int]) -> Iterator[tuple[int, FileResult]]:
         import multiprocessing as mp
 
-        indices = [i for i, (p, _n) in enumerate(self.files) if p != "-"]
         state = {"files": self.files, "config": self.config, "use_cache": self.use_cache}
         if "fork" in mp.get_all_start_methods():
             ctx = mp.get_context("fork")

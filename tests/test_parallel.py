@@ -70,6 +70,31 @@ def test_pool_results_match_one_process_in_order(project: Path) -> None:
     assert b[0].document is not None and b[0].document.text.startswith("# Post")
 
 
+def test_partly_cached_tree_keeps_order_and_pools_only_misses(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLIANCE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    first = FileRunner(linter, Config(), files, jobs=2, use_cache=True)
+    a = [first.lint_file(linter, Config(), p, n) for p, n in files]
+    for path, _ in files[1::4]:  # change every fourth file: cache misses between hits
+        Path(path).write_text(Path(path).read_text(encoding="utf-8") + "\nA miracle cure.\n", encoding="utf-8")
+    second = FileRunner(linter, Config(), files, jobs=2, use_cache=True)
+    pooled: list[list[int]] = []
+    real_pooled = second._pooled
+    monkeypatch.setattr(second, "_pooled", lambda idx: (pooled.append(list(idx)), real_pooled(idx))[1])
+    b = [second.lint_file(linter, Config(), p, n) for p, n in files]
+    serial = FileRunner(linter, Config(), files, jobs=1, use_cache=False)
+    c = [serial.lint_file(linter, Config(), p, n) for p, n in files]
+    assert [r.path for r in b] == [p for p, _ in files]
+    assert [[f.to_json() for f in r.findings] for r in b] == [[f.to_json() for f in r.findings] for r in c]
+    assert pooled == [list(range(1, len(files), 4))]
+    assert len(b[1].findings) > len(a[1].findings)
+    third = FileRunner(linter, Config(), files, jobs=2, use_cache=True)
+    monkeypatch.setattr(third, "_pooled", lambda idx: pytest.fail("an unchanged tree needs no pool"))
+    assert [len(third.lint_file(linter, Config(), p, n).findings) for p, n in files] == [len(r.findings) for r in c]
+
+
 def test_single_file_uses_no_pool(project: Path) -> None:
     registry = load_registry([str(project / "packs")])
     linter = build_linter(registry, ["zpar"], Config())
