@@ -7,8 +7,9 @@ that arrived with a checkout is never read.
 
 - ``plans/``: prefilter plans (JSON: trigger literals and flags), so that a
   run whose files hold no trigger never imports spaCy.
-- ``packs/``: the loaded rule registry (pickle, only ever read from the user
-  cache directory, keyed by the pack files' paths, sizes, mtimes and hashes).
+- ``packs/``: the loaded rule registry and knowledge base (pickle, only ever
+  read from the user cache directory, keyed by their files' paths, sizes,
+  mtimes and hashes; a pack that fails to load is never stored).
 - ``results/``: findings per file (JSON), keyed by the file's content hash, the
   rule set, the config/context that applies to it and the tool's code.
 
@@ -16,7 +17,8 @@ Every key includes the tool version, a fingerprint of the tool's own source
 files, the Python version and the spaCy version, so upgrading anything starts
 afresh. Entries are written atomically; an unreadable or corrupt entry is
 ignored with a warning and rebuilt, never a failure. ``compliance-lint clean``
-removes the whole directory; ``check --no-cache`` neither reads nor writes it.
+removes the whole directory; ``check --no-cache`` neither reads nor writes
+per-file results (``COMPLIANCE_LINT_NO_CACHE=all``: nothing at all).
 """
 
 from __future__ import annotations

@@ -54,7 +54,8 @@ def cli() -> None:
 @click.option("--statistics", is_flag=True, help="Show counts per rule.")
 @click.option("--context", "context_items", multiple=True, metavar="KEY=VALUE", help="Document context, e.g. product=supplement.")
 @click.option("--no-cache", is_flag=True, expose_value=False, callback=lambda _c, _p, v: _no_cache(v),
-              help="Neither read nor write the cache (results, rule plans); see `compliance-lint clean`.")
+              help="Neither read nor write cached per-file results (compiled rule data stays cached; "
+                   "COMPLIANCE_LINT_NO_CACHE=all turns that off too); see `compliance-lint clean`.")
 @click.option("--fix", is_flag=True, help="Apply rules' safe fixes to the files (not Word files; never suppressed findings).")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes marked unsafe.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them (exit 1 if any).")
