@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-PLAN_VERSION = 4
+PLAN_VERSION = 5
 
 # Characters whose case mapping depends on context or differs between
 # str.lower() per token and per text, or that case-insensitive regex engines
@@ -71,6 +71,10 @@ class Plan:
     # Kinds with only a document-level finish() (no per-block find()): their
     # triggers decide whether finish() runs, never whether a block is tokenized.
     finish_only: list[int] = field(default_factory=list)
+    # Per requirement, an index into ``groups`` or -1: atoms of which at least one
+    # must also be there (a kind's cue words, ``AnyOf``), found by the same scan.
+    req_group: list[int] = field(default_factory=list)
+    groups: list[list[int]] = field(default_factory=list)
     always_blocks: list[str] = field(default_factory=list)
     finish: bool = False  # some kind has a document-level finish() hook
     finish_untriggered: bool = False  # ... and opted out of triggers: always run finish()
@@ -82,6 +86,7 @@ class Plan:
             "atoms": [list(a) for a in self.atoms], "requirements": [list(r) for r in self.requirements],
             "req_confirm": self.req_confirm, "confirms": [list(c) for c in self.confirms],
             "req_kind": self.req_kind, "always_kinds": self.always_kinds, "finish_only": self.finish_only,
+            "req_group": self.req_group, "groups": self.groups,
             "always_blocks": self.always_blocks, "finish": self.finish,
             "finish_untriggered": self.finish_untriggered, "kinds": self.kinds,
         }
@@ -98,6 +103,7 @@ class Plan:
             confirms=[(str(c[0]), bool(c[1])) for c in data["confirms"]],
             req_kind=[int(k) for k in data["req_kind"]], always_kinds=[int(k) for k in data["always_kinds"]],
             finish_only=[int(k) for k in data["finish_only"]],
+            req_group=[int(g) for g in data["req_group"]], groups=[[int(a) for a in g] for g in data["groups"]],
             always_blocks=[str(k) for k in data["always_blocks"]], finish=bool(data["finish"]),
             finish_untriggered=bool(data["finish_untriggered"]), kinds=[str(k) for k in data.get("kinds", [])],
         )
@@ -142,8 +148,9 @@ class PlanBuilder:
         self.nlp = nlp
         self.plan = Plan(lang)
         self._atoms: dict[tuple[str, bool, bool], int] = {}
-        self._reqs: set[tuple[tuple[int, ...], int, int]] = set()
+        self._reqs: set[tuple[tuple[int, ...], int, int, int]] = set()
         self._confirms: dict[tuple[str, bool], int] = {}
+        self._groups: dict[tuple[int, ...], int] = {}
         self._tok_cache: dict[str, tuple[int, ...] | None] = {}
 
     def atom(self, lit: str, check_start: bool = False, check_end: bool = False) -> int:
@@ -212,23 +219,44 @@ class PlanBuilder:
             return
         for req, trig in reqs:
             confirm = getattr(trig, "confirm", None)
-            cid = -1
-            if confirm is not None:
+            cid = gid = -1
+            if isinstance(confirm, AnyOf):
+                gid = self.group(confirm)
+            elif confirm is not None:
                 if confirm not in self._confirms:
                     self._confirms[confirm] = len(plan.confirms)
                     plan.confirms.append(confirm)
                 cid = self._confirms[confirm]
-            self._reqs.add((req, cid, kind_index))
+            self._reqs.add((req, cid, kind_index, gid))
+
+    def group(self, words: AnyOf) -> int:
+        """The group id for ``words`` (plain substrings; a CJK word in an English
+        plan by its first character, since prose may space its characters)."""
+        ids: set[int] = set()
+        for w in words:
+            lit = w.lower()
+            if self.lang == "zh":
+                lit = "".join(lit.split())
+            elif _CJK_CHAR.search(lit):
+                lit = lit.strip()[:1]
+            if lit.strip():
+                ids.add(self.atom(lit))
+        key = tuple(sorted(ids))
+        if key not in self._groups:
+            self._groups[key] = len(self.plan.groups)
+            self.plan.groups.append(list(key))
+        return self._groups[key]
 
     def build(self) -> Plan:
         plan = self.plan
         # A requirement that is a superset of an unconfirmed single one of the same kind adds nothing.
-        reqs = sorted(self._reqs, key=lambda rck: (len(rck[0]), rck))
-        singles = {(r[0], k) for r, c, k in reqs if len(r) == 1 and c < 0}
-        kept = [(r, c, k) for r, c, k in reqs if (len(r) == 1 and c < 0) or not any((a, k) in singles for a in r)]
-        plan.requirements = [r for r, _c, _k in kept]
-        plan.req_confirm = [c for _r, c, _k in kept]
-        plan.req_kind = [k for _r, _c, k in kept]
+        reqs = sorted(self._reqs, key=lambda rckg: (len(rckg[0]), rckg))
+        singles = {(r[0], k) for r, c, k, g in reqs if len(r) == 1 and c < 0 and g < 0}
+        kept = [(r, c, k, g) for r, c, k, g in reqs if (len(r) == 1 and c < 0 and g < 0) or not any((a, k) in singles for a in r)]
+        plan.requirements = [r for r, _c, _k, _g in kept]
+        plan.req_confirm = [c for _r, c, _k, _g in kept]
+        plan.req_kind = [k for _r, _c, k, _g in kept]
+        plan.req_group = [g for _r, _c, _k, g in kept]
         return plan
 
 
@@ -265,21 +293,23 @@ class Prefilter:
         # Only key atoms are scanned for; a requirement's other atoms are looked
         # up (str.find) after the scan, and only when its key atom is there, so
         # "to", "the" or "1" in an AND-trigger cost nothing in most blocks.
-        grouped: dict[int, dict[int, list[tuple[tuple[int, ...], int]]]] = {}
-        for r, c, k in zip(plan.requirements, plan.req_confirm, plan.req_kind, strict=True):
+        grouped: dict[int, dict[int, list[tuple[tuple[int, ...], int, int]]]] = {}
+        req_group = plan.req_group or [-1] * len(plan.requirements)
+        for r, c, k, g in zip(plan.requirements, plan.req_confirm, plan.req_kind, req_group, strict=True):
             key = max(r, key=lambda a: (plan.atoms[a][0] not in _COMMON, len(plan.atoms[a][0]), -a))
             others = tuple(a for a in r if a != key)
-            grouped.setdefault(key, {}).setdefault(k, []).append((others, c))
-        # key atom -> [(kind, [(other atoms, confirm id)])]; unconfirmed single-atom ones first
-        self.reqs_of = {key: [(k, sorted(set(v), key=lambda oc: (len(oc[0]) + (oc[1] >= 0), oc))) for k, v in sorted(by_kind.items())]
+            grouped.setdefault(key, {}).setdefault(k, []).append((others, c, g))
+        # key atom -> [(kind, [(other atoms, confirm id, group id)])]; unconditional single-atom ones first
+        self.reqs_of = {key: [(k, sorted(set(v), key=lambda ocg: (len(ocg[0]) + (ocg[1] >= 0) + (ocg[2] >= 0), ocg)))
+                              for k, v in sorted(by_kind.items())]
                         for key, by_kind in grouped.items()}
+        self.groups = [frozenset(g) for g in plan.groups]
         lits: dict[str, list[int]] = {}
-        for a in sorted(self.reqs_of):
+        for a in sorted(set(self.reqs_of) | {a for g in plan.groups for a in g}):
             lits.setdefault(plan.atoms[a][0], []).append(a)
         self.literals = list(lits)
         self.atoms_of = [lits[lit] for lit in self.literals]
         self._confirm_src = plan.confirms
-        self._unions: dict[int, tuple[str, bool] | None] = {}
         self._ac: Any = None
         self.engine = "none"
         if self.literals and len(self.always_kinds) < self.n_kinds:
@@ -342,7 +372,9 @@ class Prefilter:
             for k, reqs in reqs_of[key]:
                 if k in woken:
                     continue
-                for others, cid in reqs:
+                for others, cid, gid in reqs:
+                    if gid >= 0 and found.isdisjoint(self.groups[gid]):
+                        continue  # none of the kind's cue words is there
                     if others:
                         ok = True
                         for a in others:
@@ -353,12 +385,7 @@ class Prefilter:
                                 break
                         if not ok:
                             continue
-                    if cid < 0:
-                        woken.add(k)
-                        break
-                    if not self._kind_may_confirm(k, text, tried):
-                        continue  # none of this kind's confirms matches the block
-                    if self._confirmed(cid, text, tried):
+                    if cid < 0 or self._confirmed(cid, text, tried):
                         woken.add(k)
                         break
                 if len(woken) == self.n_kinds:
@@ -379,20 +406,6 @@ class Prefilter:
         absent.add(a)
         return False
 
-    def _kind_may_confirm(self, k: int, text: str, tried: dict[int, bool]) -> bool:
-        """Does any confirm of kind ``k`` match the block? One search of their union
-        (each in its own case mode) answers "no" for most blocks, instead of one
-        search per requirement whose literals happen to be there."""
-        slot = -1 - k  # tried[] keys below zero: the kinds' unions
-        if slot not in tried:
-            union = self._unions.get(k)
-            if union is None:
-                cids = sorted({c for c, kk in zip(self.plan.req_confirm, self.plan.req_kind, strict=True) if kk == k and c >= 0})
-                parts = [f"(?i:{self._confirm_src[c][0]})" if self._confirm_src[c][1] else f"(?:{self._confirm_src[c][0]})" for c in cids]
-                union = self._unions[k] = ("|".join(parts), False) if parts else None
-            tried[slot] = union is None or confirms(text, *union)
-        return tried[slot]
-
     def _confirmed(self, cid: int, text: str, tried: dict[int, bool]) -> bool:
         """Does requirement confirm ``cid`` (a relaxed regex) match the block? Once per block."""
         if cid not in tried:
@@ -401,6 +414,16 @@ class Prefilter:
 
 
 # --- helpers for kinds ----------------------------------------------------------
+
+
+class AnyOf(tuple):
+    """A ``Confirmed`` trigger's condition "one of these substrings occurs"
+    (lower-cased, no word-edge check): scanned with the other literals."""
+
+    __slots__ = ()
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class Confirmed(tuple):
@@ -825,21 +848,20 @@ def entity_triggers(labels: tuple[str, ...] | None = None, confirm: tuple[str, b
     return [Confirmed(p, confirm) for p in sorted(out)]
 
 
-def words_confirm(words: list[str], inflect: bool = True, plain: list[str] = (), literals: list[str] = ()) -> tuple[str, bool] | None:
-    """A confirm regex (``Confirmed``) for "one of these lexicon words occurs":
-    the forms ``semantic.word_regex(words, inflect)`` (and ``word_regex(plain,
-    False)``) look for, without their word-edge checks (wider, so safe), plus
-    plain substrings ``literals``. None when there is nothing to look for."""
+def words_confirm(words: list[str], inflect: bool = True, plain: list[str] = (), literals: list[str] = ()) -> AnyOf | None:
+    """A ``Confirmed`` condition for "one of these lexicon words occurs": the
+    forms ``semantic.word_regex(words, inflect)`` (and ``word_regex(plain,
+    False)``) look for, each by its longest word, as plain substrings (wider than
+    the matcher's word edges, so safe), plus the substrings ``literals``. None
+    when there is nothing to look for."""
     from compliance_lint.semantic import word_forms
 
     latin, cjk = word_forms(list(words), inflect)
     latin2, cjk2 = word_forms(list(plain), False)
-    alts = {r"\s+".join(re.escape(p) for p in form.split()) for form in latin + latin2 if form.split()}
-    alts |= {r"\s*".join(re.escape(ch) for ch in w) for w in cjk + cjk2 if w}
-    alts |= {re.escape(x.lower()) for x in literals if x.strip()}
-    if not alts:
-        return None
-    return ("(?:" + "|".join(sorted(alts, key=lambda a: (-len(a), a))) + ")", True)
+    out = {max(form.split(), key=len) for form in latin + latin2 if form.split()}
+    out |= {w for w in cjk + cjk2 if w}
+    out |= {x.lower() for x in literals if x.strip()}
+    return AnyOf(sorted(out)) if out else None
 
 
 def name_pieces(name: str) -> tuple[str, ...]:
