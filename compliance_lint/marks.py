@@ -231,7 +231,13 @@ def _inside_block_quote(block: str, start: int, end: int, report: bool) -> bool:
 def _quote_span(sentence: str, start: int, end: int) -> tuple[int, int] | None:
     for open_q, close_q in _QUOTES:
         if open_q == close_q:
-            idx = [i for i, ch in enumerate(sentence) if ch == open_q]
+            if open_q not in sentence:  # most sentences: no quotation mark at all
+                continue
+            idx = []
+            i = sentence.find(open_q)
+            while i >= 0:
+                idx.append(i)
+                i = sentence.find(open_q, i + 1)
             if open_q == "'":
                 idx = [i for i in idx if (i == 0 or not sentence[i - 1].isalnum()) or (i + 1 >= len(sentence) or not sentence[i + 1].isalnum())]
                 idx = [i for i in idx if not (0 < i < len(sentence) - 1 and sentence[i - 1].isalnum() and sentence[i + 1].isalnum())]
