@@ -11,6 +11,7 @@ post-posed negation such as "cure? No.").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- English ---------------------------------------------------------------
 _EN_NEG = re.compile(
@@ -184,6 +185,13 @@ def attributed(sentence: str, start: int, end: int, lang: str, *, report: bool =
         return True
     if lang == "zh":
         return bool(_ZH_ATTRIB.search(sentence) or _ZH_PROHIBIT.search(sentence, 0, start))
+    return _en_attribution(sentence)
+
+
+@lru_cache(maxsize=4096)
+def _en_attribution(sentence: str) -> bool:
+    """``_EN_ATTRIB`` (a long backtracking alternation) once per sentence: the
+    packs flag one sentence under several rules, each asking the same question."""
     return bool(_EN_ATTRIB.search(sentence))
 
 
