@@ -15,5 +15,6 @@ import pytest
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path_factory.mktemp("cl-cache")
     monkeypatch.setenv("COMPLIANCE_LINT_CACHE_DIR", str(cache))
+    monkeypatch.delenv("COMPLIANCE_LINT_NO_CACHE", raising=False)  # an in-process `check --no-cache` sets it
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)

@@ -72,6 +72,7 @@ def test_pool_results_match_one_process_in_order(project: Path) -> None:
 
 def test_partly_cached_tree_keeps_order_and_pools_only_misses(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPLIANCE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("COMPLIANCE_LINT_NO_CACHE", raising=False)  # an in-process --no-cache elsewhere sets it
     registry = load_registry([str(project / "packs")])
     linter = build_linter(registry, ["zpar"], Config())
     files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
