@@ -96,6 +96,12 @@ class CompiledClaims(CompiledKind):
             after = semantic.resolve_words(r.spec.get("after") or [])
             after_rx = semantic.word_regex(tuple(after), False) if after else None
             self.items.append((r, rx, condition_filter(r.spec["conditions"], kb), after_rx))
+        # every hit needs one of the rules' verbs (or "after" words) in its sentence:
+        # one search for all of them skips the sentences that have none
+        all_verbs = sorted({w for r in rules for w in semantic.resolve_words(r.spec["verbs"])})
+        all_after = sorted({w for r in rules for w in semantic.resolve_words(r.spec.get("after") or [])})
+        self._any_verb = [m for m in (semantic.word_regex(tuple(all_verbs), True),
+                                      semantic.word_regex(tuple(all_after), False) if all_after else None) if m is not None]
         self.unless_before = {r.id: re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w.lower()) for w in r.spec["unless_before"]) + r")\s+(?:\S+\s+)?$")
                               for r in rules if r.spec.get("unless_before")}
 
@@ -126,6 +132,8 @@ class CompiledClaims(CompiledKind):
             if not in_sent:
                 continue
             stext = low[s0:s1]
+            if not any(m.search(stext) for m in self._any_verb):
+                continue
             for rule, rx, allowed, after_rx in self.items:
                 if rx is None:
                     continue

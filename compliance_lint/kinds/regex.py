@@ -172,6 +172,11 @@ class CompiledRegex(CompiledKind):
         from compliance_lint.prefilter import relaxed_pattern
 
         self._relaxed = [relaxed_pattern(r.spec["regex"]) for r, *_ in self.items]
+        # items whose matching is the same (pattern, engine, case, unless, requires; the
+        # packs repeat rules per jurisdiction) share their matches: index of the first
+        firsts: dict[tuple[Any, ...], int] = {}
+        self._same_as = [firsts.setdefault((r.spec["regex"], r.spec["engine"], r.spec["ignorecase"], tuple(r.spec["unless"]),
+                                            tuple(r.spec["requires"])), i) for i, (r, *_) in enumerate(self.items)]
 
     def _block_gate(self, idx: int, text: str) -> bool:
         """May item ``idx`` match anywhere in the block ``text``? (relaxed pattern, RE2)."""
@@ -241,6 +246,7 @@ class CompiledRegex(CompiledKind):
             text = sent.text
             base = sent.start_char
             low = None
+            spans_of: dict[int, list[tuple[int, int]]] = {}  # the same pattern in several packs: matched once
             for idx in in_sentence:
                 rule, rx, unless, requires = items[idx]
                 if len(in_sentence) > 1:
@@ -248,13 +254,14 @@ class CompiledRegex(CompiledKind):
                         low = set(self._runnable(text.lower()))
                     if idx not in low:
                         continue
-                sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
-                if unless and unless.search(text):
-                    continue
-                if requires and not requires.search(text):
-                    continue
-                for m in guarded_matches(rule, rx, sample):
-                    a, b = _span(rx, m)
+                same = self._same_as[idx]
+                spans = spans_of.get(same)
+                if spans is None:
+                    spans = spans_of[same] = []
+                    if not (unless and unless.search(text)) and not (requires and not requires.search(text)):
+                        sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
+                        spans.extend(_span(rx, m) for m in guarded_matches(rule, rx, sample))
+                for a, b in spans:
                     if b > a and _subject_ok(scan, rule, text, base + a, base + b):
                         yield Hit(rule, scan.index, base + a, base + b)
 
