@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from compliance_lint import doctype, marks
@@ -199,7 +200,7 @@ class Linter:
             seen.add(key)
             sdoc = state.memory["docs"][hit.block]
             sent = sentence_of(sdoc, hit.start)
-            s_text = sent.text
+            s_text = sdoc.text[sent.start_char:sent.end_char]  # Span.text, without joining its tokens
             rs, re_ = hit.start - sent.start_char, hit.end - sent.start_char
             severity = hit.severity or rule.severity
             notes = list(hit.notes)
@@ -356,6 +357,7 @@ def _zh_names() -> dict[str, str]:
     return _ZH_NAMES
 
 
+@lru_cache(maxsize=2048)
 def _norm_sentence(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
