@@ -63,13 +63,32 @@ Our protocol cures type 2 diabetes in just 8 weeks.
 """
 
 
+# Each measured command is started by a small fresh interpreter that times it.
+# Linux carries a process's peak RSS over fork and exec, so a child forked
+# straight from this (large, after corpus generation) process reported this
+# process's peak as its own; the launcher's own start-up is outside its timing.
+LAUNCHER = r"""
+import json, os, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+t0 = time.perf_counter()
+proc = subprocess.Popen(cmd)
+_pid, status, ru = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - t0
+with open(out, "w") as fh:
+    json.dump({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mib": ru.ru_maxrss / 1024,
+               "rc": os.waitstatus_to_exitcode(status)}, fh)
+"""
+
+
 def run_once(cmd: list[str], env: dict[str, str], cwd: str | None = None, stdout: int | None = subprocess.DEVNULL) -> dict[str, float]:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=stdout, stderr=subprocess.DEVNULL)
-    _pid, status, ru = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mib": ru.ru_maxrss / 1024, "rc": proc.returncode}
+    fd, out = tempfile.mkstemp(prefix="cl-bench-", suffix=".json")
+    os.close(fd)
+    try:
+        subprocess.run([sys.executable, "-c", LAUNCHER, out, *cmd], env=env, cwd=cwd, stdout=stdout,
+                       stderr=subprocess.DEVNULL, check=False)
+        return json.loads(Path(out).read_text(encoding="utf-8"))
+    finally:
+        os.unlink(out)
 
 
 def measure(cmd: list[str], env: dict[str, str], runs: int, cwd: str | None = None, before: object = None) -> dict[str, float]:
