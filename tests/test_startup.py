@@ -69,7 +69,7 @@ def _snapshot(registry: packs.PackRegistry) -> dict:
 def _child_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH", "")])])
-    for name in ("COMPLIANCE_LINT_DEBUG", "COMPLIANCE_LINT_NO_CACHE", "COMPLIANCE_LINT_SPACY_CLI", "COMPLIANCE_LINT_FULL_EXIT"):
+    for name in ("COMPLIANCE_LINT_DEBUG", "COMPLIANCE_LINT_NO_CACHE", "COMPLIANCE_LINT_PLAIN_SPACY", "COMPLIANCE_LINT_FULL_EXIT"):
         env.pop(name, None)
     env.update(extra)
     return env
@@ -205,6 +205,9 @@ def test_spacy_pipelines_work_without_importing_spacy_cli() -> None:
     r = _python(PIPELINES + """
     import spacy
     out["info"] = callable(spacy.info)
+    out["v1_by_spacy"] = "pydantic.v1" in sys.modules
+    import pydantic.v1  # still importable afterwards
+    out["v1_later"] = hasattr(pydantic.v1, "BaseModel")
     print(json.dumps(out))
     """)
     assert r.returncode == 0, r.stderr
@@ -214,6 +217,7 @@ def test_spacy_pipelines_work_without_importing_spacy_cli() -> None:
     assert out["zh"] == ["本品根治糖尿病。", "效果好"]
     assert out["cli_loaded"] == []
     assert out["info"] is True
+    assert out["v1_by_spacy"] is False and out["v1_later"] is True
 
 
 def test_the_real_spacy_cli_is_still_there_when_asked_for() -> None:
@@ -239,7 +243,7 @@ def test_same_tokens_with_and_without_the_stand_ins() -> None:
     print(json.dumps([out["en"], out["sents"], out["zh"], "typer" in sys.modules or "spacy.cli" not in sys.modules]))
     """
     light = _python(script)
-    plain = _python(script, COMPLIANCE_LINT_SPACY_CLI="1")
+    plain = _python(script, COMPLIANCE_LINT_PLAIN_SPACY="1")
     assert light.returncode == 0 and plain.returncode == 0, light.stderr + plain.stderr
     assert json.loads(light.stdout)[:3] == json.loads(plain.stdout)[:3]
     assert json.loads(plain.stdout)[3] is True  # plain import: the real spacy.cli
