@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -173,4 +172,6 @@ def as_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(as_dict(report), ensure_ascii=False, indent=2) + "\n"
+    from compliance_lint.reporters.json_report import dumps_indented
+
+    return dumps_indented(as_dict(report))
