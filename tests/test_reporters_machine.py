@@ -209,3 +209,19 @@ def test_machine_formats_through_real_process(project: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == b""
     sarif_validator().validate(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_json_text_is_the_standard_library_layout(monkeypatch) -> None:
+    """orjson writes the report; the text is what json.dumps(indent=2, ensure_ascii=False) gives."""
+    import json as _json
+    import sys as _sys
+
+    from compliance_lint.reporters.json_report import dumps_indented
+
+    data = {"version": 1, "findings": [{"rule": "x.y", "message": "“引号” é \\ \"q\"", "line": 3, "notes": [], "fix": None,
+                                        "ok": True}], "errors": [], "summary": {"by_severity": {"error": 1}}}
+    fast = dumps_indented(data)
+    assert fast == _json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    monkeypatch.setitem(_sys.modules, "orjson", None)  # not installed: the stdlib path
+    assert dumps_indented(data) == fast
+    assert dumps_indented({"s": "\ud800"}) == _json.dumps({"s": "\ud800"}, ensure_ascii=False, indent=2) + "\n"
