@@ -176,7 +176,7 @@ class Linter:
         forget_confirmed()
         findings = self._findings(doc, state, hits, rule_changes or {})
         apply_suppressions(doc, findings, {a: r.id for r in self.rules for a in r.aliases} or None)
-        findings.sort(key=Finding.sort_key)
+        findings.sort(key=Finding.sort_key_fast)
         return findings
 
     def _findings(self, doc: SourceDocument, state: DocumentState, hits: list[Hit], changes: dict[str, str]) -> list[Finding]:

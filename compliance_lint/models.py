@@ -6,6 +6,7 @@ Dataclasses only; behaviour lives in the modules named for what they do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 CATEGORIES: tuple[str, ...] = (
@@ -154,6 +155,9 @@ class Finding:
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.path, self.line, self.column, self.rule)
+
+    # the same key as a C-level getter (sorting 60,000 cached findings)
+    sort_key_fast = staticmethod(attrgetter("path", "line", "column", "rule"))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -63,8 +63,17 @@ class LazyDocument:
         return getattr(self._load(), name)
 
 
+_CONTEXT_KEYS: dict[tuple[Any, ...], str] = {}
+
+
 def context_key(config: Any, path: str) -> str:
-    return cache.digest(asdict(config.context), config.rule_changes_for(path), config.path)[:40]
+    """The digest of what in the config applies to ``path``: the same for most files, so remembered."""
+    changes = config.rule_changes_for(path)
+    memo = (repr(config.context), tuple(sorted(changes.items())), config.path)
+    key = _CONTEXT_KEYS.get(memo)
+    if key is None:
+        key = _CONTEXT_KEYS[memo] = cache.digest(asdict(config.context), changes, config.path)[:40]
+    return key
 
 
 def cached_result(linter: Any, config: Any, path: str) -> FileResult | None:
