@@ -162,7 +162,7 @@ def get_json(namespace: str, key: str) -> Any:
     path = _path(namespace, key, ".json")
     try:
         with open(path, "rb") as fh:
-            return json.loads(fh.read().decode("utf-8"))
+            return _loads(fh.read())
     except FileNotFoundError:
         return None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -173,7 +173,28 @@ def get_json(namespace: str, key: str) -> Any:
 def put_json(namespace: str, key: str, value: Any) -> None:
     if not _on(namespace):
         return
-    put_bytes(namespace, key, ".json", json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    put_bytes(namespace, key, ".json", _dumps(value))
+
+
+def _loads(data: bytes) -> Any:
+    """JSON from bytes: orjson (a warm re-run reads thousands of entries), else the stdlib."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads(data.decode("utf-8"))
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _dumps(value: Any) -> bytes:
+    try:
+        import orjson
+
+        return orjson.dumps(value)
+    except (ImportError, TypeError, ValueError):  # not installed, or a lone surrogate / huge integer
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
 def put_bytes(namespace: str, key: str, suffix: str, data: bytes) -> None:
@@ -239,8 +260,14 @@ def finding_to_json(f: Any) -> dict[str, Any]:
 
 
 def finding_from_json(data: dict[str, Any]) -> Any:
-    from compliance_lint.models import Finding
+    from compliance_lint.models import FINDING_FIELDS, Finding
 
+    if data.keys() == FINDING_FIELDS:
+        # every field present, as finding_to_json wrote it: fill the instance
+        # directly (Finding(**data) was a seventh of a warm re-run)
+        f = object.__new__(Finding)
+        f.__dict__.update(data)
+        return f
     return Finding(**data)
 
 

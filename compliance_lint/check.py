@@ -93,8 +93,9 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         click.echo(f"compliance-lint: notice: {notice}", err=True)
     for err in all_errors:
         click.echo(f"compliance-lint: error: {err.path}: {err.message}", err=True)
+    findings = run.findings  # collected and sorted once (60,000 findings in a big tree)
     report = Report(
-        findings=run.findings,
+        findings=findings,
         errors=all_errors,
         files=[r.path for r in results if r.error is None and r.notice is None],
         tool_version=__version__,
@@ -118,7 +119,7 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         click.echo(text, nl=False, color=True if report.color else None)
     if diff_text is not None:
         return 2 if all_errors else (1 if diff_text else 0)
-    return exit_status(run.findings, all_errors, fail_on or config.fail_on or "warning")
+    return exit_status(findings, all_errors, fail_on or config.fail_on or "warning")
 
 
 def _adopt(results: list, linter: object, config: object, notices: list[str], *, fix: bool, unsafe_fixes: bool, diff: bool,

@@ -5,7 +5,7 @@ Dataclasses only; behaviour lives in the modules named for what they do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
@@ -190,6 +190,10 @@ class Finding:
         if self.fix:
             data["fix"] = dict(self.fix)
         return data
+
+
+# The keys of a Finding as cache.finding_to_json writes them (asdict).
+FINDING_FIELDS = frozenset(f.name for f in fields(Finding))
 
 
 @dataclass
