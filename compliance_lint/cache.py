@@ -153,7 +153,7 @@ def warn(message: str) -> None:
 
 
 def _on(namespace: str) -> bool:
-    return enabled() if namespace == "results" else rules_enabled()
+    return enabled() if namespace in ("results", "replay") else rules_enabled()
 
 
 def get_json(namespace: str, key: str) -> Any:

@@ -61,6 +61,16 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         raise ConfigError(f"--format {fmt}: not available in this build")
     linter = build_linter(registry, pack_ids, config, lang or config.lang or "auto")
     files, errors, notices = expand_paths(paths, config)
+    effective_fail_on = fail_on or config.fail_on or "warning"
+    replay_key = _replay_key(fmt, output, statistics, effective_fail_on, pack_ids, linter, config, files, errors, notices,
+                             plain=not (fix or diff or baseline or write_baseline))
+    if replay_key is not None:
+        from compliance_lint import replay
+
+        hit = replay.lookup(*replay_key)
+        if hit is not None:  # the same invocation over the same bytes: the same report
+            _emit(hit[0], output, _use_color(output))
+            return hit[1]
     from compliance_lint.parallel import FileRunner
 
     runner = FileRunner(linter, config, files, jobs=jobs)  # worker pool + per-file result cache
@@ -107,6 +117,18 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         notices=notices,
     )
     text = render(fmt, report) if diff_text is None else diff_text
+    _emit(text, output, report.color)
+    if diff_text is not None:
+        return 2 if all_errors else (1 if diff_text else 0)
+    status = exit_status(findings, all_errors, effective_fail_on)
+    if replay_key is not None and not all_errors and not notices:
+        from compliance_lint import replay
+
+        replay.store(*replay_key, text, status)
+    return status
+
+
+def _emit(text: str, output: str | None, color: bool) -> None:
     if output:
         from compliance_lint.safewrite import atomic_write_text
 
@@ -116,10 +138,24 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
             raise ConfigError(f"--output {output}: cannot write ({exc.strerror or exc})") from None
     else:
         # color=True: click would otherwise strip forced colour (FORCE_COLOR) when stdout is not a terminal
-        click.echo(text, nl=False, color=True if report.color else None)
-    if diff_text is not None:
-        return 2 if all_errors else (1 if diff_text else 0)
-    return exit_status(findings, all_errors, fail_on or config.fail_on or "warning")
+        click.echo(text, nl=False, color=True if color else None)
+
+
+def _replay_key(fmt: str, output: str | None, statistics: bool, fail_on: str, pack_ids: list[str], linter: object,
+                config: object, files: list, errors: list, notices: list, *, plain: bool) -> tuple[str, str] | None:
+    """(invocation signature, inputs digest) when this run's report may be replayed (replay.py)."""
+    from compliance_lint import cache
+
+    if not plain or errors or notices or not files or any(p == "-" for p, _named in files) or not cache.enabled():
+        return None
+    from compliance_lint import replay
+
+    digest = replay.inputs_digest(files)
+    if digest is None:
+        return None
+    sig = replay.signature(fmt=fmt, color=_use_color(output), statistics=statistics, fail_on=fail_on, pack_ids=pack_ids,
+                           linter=linter, config=config, files=files)
+    return sig, digest
 
 
 def _adopt(results: list, linter: object, config: object, notices: list[str], *, fix: bool, unsafe_fixes: bool, diff: bool,
