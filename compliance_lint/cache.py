@@ -275,6 +275,14 @@ def result_key(content: bytes, rules_key: str, context_key: str, display: str) -
     return digest(environment_key(), hashlib.sha256(content).hexdigest(), rules_key, context_key, display)[:40]
 
 
+def has_results() -> bool:
+    """Is there any per-file result in the cache? (No: every lookup would miss.)"""
+    try:
+        return any(_path("results", "0" * 40, ".json").parent.parent.iterdir())
+    except OSError:
+        return False
+
+
 def get_result(key: str) -> list[Any] | None:
     data = get_json("results", key)
     if data is None:

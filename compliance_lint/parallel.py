@@ -201,9 +201,10 @@ class FileRunner:
     def _start(self) -> Iterator[tuple[int, FileResult]]:
         indices = [i for i, (p, _n) in enumerate(self.files) if p != "-"]
         cached: dict[int, FileResult] = {}
-        if self.use_cache:
+        if self.use_cache and cache.has_results():
             # Cached results are read here, before any worker starts: a re-run of an
             # unchanged tree needs no pool at all, and the workers get only the misses.
+            # (An empty cache, as on a first run, costs no lookups.)
             for i in indices:
                 found = cached_result(self.linter, self.config, self.files[i][0])
                 if found is not None:
