@@ -170,6 +170,20 @@ def get_json(namespace: str, key: str) -> Any:
         return None
 
 
+def get_bytes(namespace: str, key: str, suffix: str) -> bytes | None:
+    if not _on(namespace):
+        return None
+    path = _path(namespace, key, suffix)
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        warn(f"ignoring unreadable cache entry {path} ({exc.__class__.__name__})")
+        return None
+
+
 def put_json(namespace: str, key: str, value: Any) -> None:
     if not _on(namespace):
         return

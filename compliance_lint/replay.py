@@ -19,6 +19,7 @@ stored). ``--no-cache`` turns it off with the per-file cache.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import asdict
 from typing import Any
@@ -53,14 +54,29 @@ def inputs_digest(files: list[tuple[str, bool]]) -> str | None:
 
 def lookup(sig: str, digest: str) -> tuple[str, int] | None:
     """The stored (report text, exit status) for this invocation if its inputs are the same."""
-    entry = cache.get_json("replay", sig)
+    data = cache.get_bytes("replay", sig, ".txt")
+    if data is None:
+        return None
+    head, sep, body = data.partition(b"\n")
+    try:
+        entry = json.loads(head)
+        text = body.decode("utf-8") if sep else None
+    except (ValueError, UnicodeDecodeError):
+        return None
     if not isinstance(entry, dict) or entry.get("v") != FORMAT_VERSION or entry.get("inputs") != digest:
         return None
-    text, status = entry.get("text"), entry.get("status")
-    if not isinstance(text, str) or status not in (0, 1):
-        return None
+    status = entry.get("status")
+    if text is None or status not in (0, 1) or entry.get("length") != len(body):
+        return None  # torn or foreign entry
     return text, status
 
 
 def store(sig: str, digest: str, text: str, status: int) -> None:
-    cache.put_json("replay", sig, {"v": FORMAT_VERSION, "inputs": digest, "text": text, "status": status})
+    """One line of JSON (version, inputs digest, status, length), then the report as it was written."""
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in the report: not worth storing
+        return
+    head = json.dumps({"v": FORMAT_VERSION, "inputs": digest, "status": status, "length": len(body)}).encode("ascii")
+    if cache.enabled():
+        cache.put_bytes("replay", sig, ".txt", head + b"\n" + body)

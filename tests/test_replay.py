@@ -84,3 +84,16 @@ def test_an_added_file_is_linted(tree: Path, monkeypatch: pytest.MonkeyPatch) ->
     again = run(["check", "--format", "json", "docs"])
     paths = {f["path"] for f in json.loads(again.stdout)["findings"]}
     assert any(p.endswith("c.md") for p in paths)
+
+
+def test_a_torn_entry_is_ignored(tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    first = run(["check", "--format", "json", "docs"])
+    entries = list((Path(os.environ["COMPLIANCE_LINT_CACHE_DIR"]) / "replay").rglob("*.txt"))
+    assert len(entries) == 1
+    data = entries[0].read_bytes()
+    entries[0].write_bytes(data[: len(data) // 2])  # cut short, as by a full disk
+    touched = _no_linting(monkeypatch)
+    again = run(["check", "--format", "json", "docs"])
+    assert touched and again.stdout == first.stdout
