@@ -200,7 +200,7 @@ class Linter:
             seen.add(key)
             sdoc = state.memory["docs"][hit.block]
             sent = sentence_of(sdoc, hit.start)
-            s_text = sdoc.text[sent.start_char:sent.end_char]  # Span.text, without joining its tokens
+            s_text = block.text[sent.start_char:sent.end_char]  # Span.text: the Doc was made from the block text
             rs, re_ = hit.start - sent.start_char, hit.end - sent.start_char
             severity = hit.severity or rule.severity
             notes = list(hit.notes)

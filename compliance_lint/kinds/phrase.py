@@ -175,7 +175,8 @@ class CompiledPhrases(CompiledKind):
             if key in seen:
                 continue
             seen.add(key)
-            sent = sentence_of(doc, s).text
+            span = sentence_of(doc, s)
+            sent = text[span.start_char:span.end_char]
             if self.unless[rule_id] and self.unless[rule_id].search(sent):
                 continue
             if self.requires[rule_id] and not self.requires[rule_id].search(sent):

@@ -242,9 +242,10 @@ class CompiledRegex(CompiledKind):
         in_sentence = [idx for idx in runnable if items[idx][0].spec.get("scope") != "block"]
         if not in_sentence:
             return
+        block_text = scan.block.text
         for sent in scan.doc.sents:
-            text = sent.text
             base = sent.start_char
+            text = block_text[base:sent.end_char]  # sent.text, without joining tokens
             low = None
             spans_of: dict[int, list[tuple[int, int]]] = {}  # the same pattern in several packs: matched once
             for idx in in_sentence:
