@@ -82,18 +82,21 @@ class CompiledRequired(CompiledKind):
 
     def finish(self, state: DocumentState, hits: list[Hit]) -> Iterable[Hit]:
         done = state.memory.setdefault("required_done", set())
-        whole = squash(" ".join(b.text for b in state.blocks))
         kb = semantic.kb()
         for rule in self.rules:
             if rule.id in done:
                 continue
             done.add(rule.id)
+            first = self._first_trigger(rule, state, kb)
+            if first is None:
+                continue
+            whole = state.memory.get("required_whole")
+            if whole is None:  # the statement search text, once per document and only when a trigger is there
+                whole = state.memory["required_whole"] = squash(" ".join(b.text for b in state.blocks))
             if any(s and s in whole for s in self.statements[rule.id]):
                 continue
-            first = self._first_trigger(rule, state, kb)
-            if first is not None:
-                block, start, end = first
-                yield Hit(rule, block, start, end, negation_checked=True)
+            block, start, end = first
+            yield Hit(rule, block, start, end, negation_checked=True)
 
     def _first_trigger(self, rule: Rule, state: DocumentState, kb: Any) -> tuple[int, int, int] | None:
         # Prefer a trigger in body text: a heading or front-matter title that
