@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from compliance_lint.positions import LineIndex
@@ -36,13 +37,95 @@ _MD: dict[bool, MarkdownIt] = {}
 def _parser(indented_code: bool = True) -> MarkdownIt:
     md = _MD.get(indented_code)
     if md is None:
-        md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
-        md.enable(["table", "strikethrough"])
-        if not indented_code:
-            md.disable("code")  # MDX: indented prose inside components is prose
-        md.use(front_matter_plugin)
-        _MD[indented_code] = md
+        md = _MD[indented_code] = new_parser(indented_code)
     return md
+
+
+def new_parser(indented_code: bool = True, plain_inline: bool = True) -> MarkdownIt:
+    """The markdown-it parser; ``plain_inline`` adds the shortcut for plain inline text.
+
+    With or without the shortcut the tokens are the same (tests compare them).
+    """
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
+    md.enable(["table", "strikethrough"])
+    if not indented_code:
+        md.disable("code")  # MDX: indented prose inside components is prose
+    md.use(front_matter_plugin)
+    if plain_inline and _shortcut_applies(md):
+        md.core.ruler.at("inline", _inline_rule)
+    return md
+
+
+# Inline rules of the parser above and the characters that can start one; any
+# other character ends up in a text token. ("!" starts an image only before "[".)
+_INLINE_RULES = ["text", "newline", "escape", "backticks", "strikethrough", "emphasis", "link", "image",
+                 "autolink", "html_inline", "entity"]
+_INLINE_RULES2 = ["balance_pairs", "strikethrough", "emphasis", "fragments_join"]
+_INLINE_MARKUP = re.compile(r"[\\`~*_\[<&]")
+
+
+def _shortcut_applies(md: MarkdownIt) -> bool:
+    """The parser has exactly the inline rules the shortcut stands in for."""
+    return (
+        md.core.ruler.get_active_rules() == ["normalize", "block", "inline", "text_join"]
+        and md.inline.ruler.get_active_rules() == _INLINE_RULES
+        and md.inline.ruler2.get_active_rules() == _INLINE_RULES2
+        and not md.options.get("breaks")
+    )
+
+
+def _inline_rule(state: Any) -> None:
+    """markdown-it's core "inline" rule, with a shortcut for text without inline markup.
+
+    Such text (most paragraphs, headings and table cells) can only become text
+    tokens and line breaks; they are made directly, as markdown-it's own rules
+    would make them (``newline``: two or more spaces before a line break make a
+    hard break and are dropped, one is dropped before a soft break, spaces and
+    tabs after it are skipped), instead of running every inline rule.
+    """
+    md = state.md
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        content = token.content
+        if _INLINE_MARKUP.search(content) is None:
+            token.children.extend(_plain_inline(content))
+        else:
+            md.inline.parse(content, md, state.env, token.children)
+
+
+def _plain_inline(content: str) -> list[Token]:
+    """Children of an inline token whose content has no inline markup."""
+    out: list[Token] = []
+    if "\n" not in content:
+        if content:
+            text = Token("text", "", 0)
+            text.content = content
+            out.append(text)
+        return out
+    lines = content.split("\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if i:
+            line = line.lstrip(" \t")
+        kind = ""
+        if i < last:
+            kind = "softbreak"
+            if line.endswith(" "):
+                if line.endswith("  "):
+                    line = line.rstrip(" ")
+                    kind = "hardbreak"
+                else:
+                    line = line[:-1]
+        if line:
+            text = Token("text", "", 0)
+            text.content = line
+            out.append(text)
+        if kind:
+            out.append(Token(kind, "br", 0))
+    return out
 
 
 def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> SourceDocument:
