@@ -151,6 +151,7 @@ class PlanBuilder:
         self._reqs: set[tuple[tuple[int, ...], int, int, int]] = set()
         self._confirms: dict[tuple[str, bool], int] = {}
         self._groups: dict[tuple[int, ...], int] = {}
+        self._group_of: dict[AnyOf, int] = {}
         self._tok_cache: dict[str, tuple[int, ...] | None] = {}
 
     def atom(self, lit: str, check_start: bool = False, check_end: bool = False) -> int:
@@ -232,6 +233,9 @@ class PlanBuilder:
     def group(self, words: AnyOf) -> int:
         """The group id for ``words`` (plain substrings; a CJK word in an English
         plan by its first character, since prose may space its characters)."""
+        known = self._group_of.get(words)
+        if known is not None:  # the same cue words for each of a kind's hundreds of entity names
+            return known
         ids: set[int] = set()
         for w in words:
             lit = w.lower()
@@ -245,6 +249,7 @@ class PlanBuilder:
         if key not in self._groups:
             self._groups[key] = len(self.plan.groups)
             self.plan.groups.append(list(key))
+        self._group_of[words] = self._groups[key]
         return self._groups[key]
 
     def build(self) -> Plan:
