@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 from fuzzkit import documents
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from compliance_lint.sources.markdown import _parser, _plain_inline, new_parser
+from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _parser, _plain_inline, new_parser
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -70,3 +71,71 @@ def test_plain_inline_breaks() -> None:
     got = [(t.type, t.content) for t in _plain_inline("a  \nb \n\t c\td\t\ne")]
     assert got == [("text", "a"), ("hardbreak", ""), ("text", "b"), ("softbreak", ""), ("text", "c\td\t"),
                    ("softbreak", ""), ("text", "e")]
+
+
+# -- front matter: libyaml on simple YAML gives what the pure-Python loader gives --
+
+def _yaml_tree(node: Any) -> Any:
+    """A composed node as plain data; plain-scalar style ('' or None) and block
+    flow_style (False or None) are spelled differently by the two loaders and
+    used by neither constructor."""
+    if node is None:
+        return None
+    base = (type(node).__name__, node.tag, node.start_mark.index, node.end_mark.index, node.start_mark.line,
+            node.start_mark.column, getattr(node, "style", None) or None, getattr(node, "flow_style", None) or None,
+            getattr(node, "anchor", None))
+    if isinstance(node, yaml.ScalarNode):
+        return (*base, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (*base, tuple(_yaml_tree(x) for x in node.value))
+    return (*base, tuple((_yaml_tree(k), _yaml_tree(v)) for k, v in node.value))
+
+
+def _composed(raw: str, compose: Any) -> Any:
+    try:
+        return ("ok", _yaml_tree(compose(raw)))
+    except yaml.YAMLError:
+        return ("error",)
+
+
+_yaml_words = st.sampled_from([
+    "a", "b c", "2026-09-18", "yes", "no", "on", "null", "~", "1", "0x1F", "1_000", "3.5", ".5", "1e3", "-1", "ñ",
+    "胰岛素", "a,b", "a , b", "Sam Ortiz", "a-b", "a/b", "1.0.0", "NaN", ".inf", "x y  z", "a?b", "<<", "=", "€5",
+    "😀 x", "", " ", "a: b", "#x", "[a]", "x'y", '"q"', "a\\nb", "&x", "*x", "!t", "|", ">", "a\tb",
+])
+_yaml_values = st.one_of(
+    _yaml_words,
+    _yaml_words.map(lambda w: f'"{w}"'),
+    _yaml_words.map(lambda w: f"'{w}'"),
+    st.lists(st.sampled_from(["a", "b c", "1", "x-y", "yes", "", "a b "]), max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+    st.text(st.sampled_from("a ,1é-._胰?=#:'\"[]{}\t"), min_size=1, max_size=8),
+)
+_yaml_lines = st.one_of(
+    st.tuples(st.sampled_from(["", "", " ", "  ", "    ", "\t"]), st.sampled_from(["title", "tags", "a", "on", "y", "x_1", "k-2"]),
+              st.one_of(st.just(""), _yaml_values.map(lambda v: " " + v)), st.sampled_from(["", " ", " # c", "\t", " \t"])).map("".join)
+    .map(lambda s: s.replace("title", "title:", 1) if "title" in s else s + ":" if ":" not in s else s),
+    st.tuples(st.sampled_from(["", "  ", "   "]), _yaml_values).map(lambda t: f"{t[0]}- {t[1]}"),
+    st.sampled_from(["", "  ", "# comment", "---", "...", "a: &x 1", "b: *x"]),
+)
+yaml_documents = st.lists(_yaml_lines, max_size=10).map(lambda lines: "".join(line + "\n" for line in lines))
+
+
+@pytest.mark.skipif(getattr(yaml, "CSafeLoader", None) is None, reason="PyYAML without libyaml")
+@FAST
+@given(yaml_documents)
+@example("a: b\t\n")  # libyaml takes tabs the pure-Python loader refuses
+@example("a:\tb\n")
+@example("a: [a\t, b]\n")
+@example("title: x\ntags:\n- a\n- b c\n\n")
+def test_front_matter_compose_same_nodes(raw: str) -> None:
+    assert _composed(raw, _compose) == _composed(raw, lambda r: yaml.compose(r, Loader=yaml.SafeLoader)), raw
+
+
+@pytest.mark.skipif(getattr(yaml, "CSafeLoader", None) is None, reason="PyYAML without libyaml")
+def test_front_matter_gate() -> None:
+    simple = 'title: "胰岛素抵抗是什么？"\ndescription: A cure, maybe\ndate: 2026-09-18\ntags: [a, b c]\ncontext:\n  markets:\n    - tga\n'
+    assert _SIMPLE_YAML.match(simple)
+    for raw in ["a: &x 1\nb: *x\n", 'a: "\\u0063ure"\n', "a: b # c\n", "a: |\n  x\n", "a:\tb\n", "a: b\r\n", "a: !!str 1\n",
+                "a: 'it''s'\n", 'a: "x\n  y"\n', "a: b: c\n", "a: b", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n"]:
+        assert not _SIMPLE_YAML.match(raw), raw
+    assert _composed(simple, _compose) == _composed(simple, lambda r: yaml.compose(r, Loader=yaml.SafeLoader))

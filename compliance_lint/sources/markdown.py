@@ -336,7 +336,7 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
     content_end = lines.line_start(tok.map[1]) if tok.map else len(text)
     raw = text[content_start:content_end]
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        node = _compose(raw)
         data = _plain_data(node)
     except (yaml.YAMLError, RecursionError):
         # Broken front matter is still shown by most renderers: lint it as text.
@@ -357,6 +357,30 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
         if block:
             blocks.append(block)
     return data, blocks
+
+
+# Front matter made only of lines like these is composed by libyaml (C), which
+# gives the same nodes and positions as the pure-Python loader on them; any other
+# YAML (escapes, anchors, tags, block scalars, comments, multi-line scalars, tabs,
+# CR line ends, deep nesting) goes through the pure-Python loader as before.
+_YAML_BANNED = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff"
+_YAML_TEXT = rf"[^\s{_YAML_BANNED}\"'#:{{}}\[\]&*!|>%@`\\]"  # one character of a plain scalar but a space
+_YAML_PLAIN = rf"(?:[A-Za-z0-9]|(?![\x00-\x7f]){_YAML_TEXT})(?: *(?:{_YAML_TEXT}|,))*"
+_YAML_QUOTED = rf"(?:\"[^{_YAML_BANNED}\"\\]*\"|'[^{_YAML_BANNED}']*')"
+_YAML_FLOW = r"\[ *(?:[A-Za-z0-9][A-Za-z0-9 ._-]*(?:, *[A-Za-z0-9][A-Za-z0-9 ._-]*)*)?\]"
+_YAML_VALUE = rf"(?:{_YAML_QUOTED}|{_YAML_FLOW}|{_YAML_PLAIN})"
+# Every line unambiguous (no nested repeats of spaces), so matching stays linear.
+_SIMPLE_YAML = re.compile(rf"(?:(?: {{0,12}}(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YAML_VALUE})?|- +{_YAML_VALUE}))? *\n)*\Z")
+
+
+def _compose(raw: str) -> Any:
+    """``yaml.compose`` with the pure-Python loader, or with libyaml on simple front matter."""
+    if _C_LOADER is not None and _SIMPLE_YAML.match(raw):
+        return yaml.compose(raw, Loader=_C_LOADER)
+    return yaml.compose(raw, Loader=yaml.SafeLoader)
+
+
+_C_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
 def _plain_data(node: Any) -> Any:
