@@ -26,6 +26,7 @@ elsewhere only the length cap applies. RE2 (the default) needs no budget.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -185,15 +186,18 @@ class CompiledRegex(CompiledKind):
         relaxed = self._relaxed[idx]
         return relaxed is None or confirms(text, relaxed, bool(self.items[idx][0].spec["ignorecase"]))
 
-    def _runnable(self, low: str) -> list[int]:
+    def _runnable(self, low: str, occurrences: list[tuple[int, int, int]] | None = None) -> list[int]:
         """The items (indices, in order) that may match in ``low`` (lower-cased
         text): those without literals, and those whose pattern's literal (one
-        of which every match contains, ``prefilter.regex_literals``) is there."""
+        of which every match contains, ``prefilter.regex_literals``) is there.
+        ``occurrences``: the literals already found (id, start, end) in ``low``."""
         if self._lit_ac is None:
             return list(range(len(self.items)))
         by_lit = self._by_lit
         found = set(self._always_idx)
-        for lit in {i for i, _s, _e in self._lit_ac.find_matches_as_indexes(low, overlapping=True)}:
+        if occurrences is None:
+            occurrences = self._lit_ac.find_matches_as_indexes(low, overlapping=True)
+        for lit in {i for i, _s, _e in occurrences}:
             found.update(by_lit.get(lit, ()))
         return sorted(found)
 
@@ -216,13 +220,17 @@ class CompiledRegex(CompiledKind):
 
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         text = scan.block.text
-        runnable = [idx for idx in self._runnable(text.lower()) if self._block_gate(idx, text)]
+        low = text.lower()
+        occurrences = self._lit_ac.find_matches_as_indexes(low, overlapping=True) if self._lit_ac is not None else None
+        runnable = [idx for idx in self._runnable(low, occurrences) if self._block_gate(idx, text)]
         if not runnable:
             return
+        if len(low) != len(text):
+            occurrences = None  # lower-casing moved offsets (İ -> i̇): sentences are scanned on their own
         with alarm_handler():
-            yield from self._find(scan, runnable)
+            yield from self._find(scan, runnable, occurrences)
 
-    def _find(self, scan: BlockScan, runnable: list[int]) -> Iterable[Hit]:
+    def _find(self, scan: BlockScan, runnable: list[int], occurrences: list[tuple[int, int, int]] | None = None) -> Iterable[Hit]:
         items = self.items
         if self._has_block:
             text = scan.block.text
@@ -243,6 +251,9 @@ class CompiledRegex(CompiledKind):
         if not in_sentence:
             return
         block_text = scan.block.text
+        if occurrences is not None:
+            occurrences = sorted(occurrences, key=lambda o: o[1])
+            starts = [o[1] for o in occurrences]
         for sent in scan.doc.sents:
             base = sent.start_char
             text = block_text[base:sent.end_char]  # sent.text, without joining tokens
@@ -252,7 +263,12 @@ class CompiledRegex(CompiledKind):
                 rule, rx, unless, requires = items[idx]
                 if len(in_sentence) > 1:
                     if low is None:
-                        low = set(self._runnable(text.lower()))
+                        if occurrences is not None:  # the block's literals that lie inside this sentence
+                            end = base + len(text)
+                            inside = occurrences[bisect_left(starts, base):bisect_left(starts, end)]
+                            low = set(self._runnable("", [o for o in inside if o[2] <= end]))
+                        else:
+                            low = set(self._runnable(text.lower()))
                     if idx not in low:
                         continue
                 same = self._same_as[idx]
