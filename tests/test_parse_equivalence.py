@@ -7,6 +7,8 @@ kept here of the functions sped up in ``textmap`` and ``sources.markdown``.
 
 from __future__ import annotations
 
+import re
+from array import array
 from typing import Any
 
 import pytest
@@ -15,7 +17,9 @@ from fuzzkit import documents
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from compliance_lint.positions import LineIndex
 from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _parser, _plain_inline, new_parser
+from compliance_lint.textmap import BlockBuilder, align
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -139,3 +143,46 @@ def test_front_matter_gate() -> None:
                 "a: 'it''s'\n", 'a: "x\n  y"\n', "a: b: c\n", "a: b", "%YAML 1.1\n---\na: 1\n", "? a\n: b\n"]:
         assert not _SIMPLE_YAML.match(raw), raw
     assert _composed(simple, _compose) == _composed(simple, lambda r: yaml.compose(r, Loader=yaml.SafeLoader))
+
+
+# -- text mapping: shortcuts against the plain walk --
+
+_source_text = st.text(st.sampled_from("ab c\\&;#\n\r\t*_`é根\u200b"), max_size=60)
+
+
+@FAST
+@given(_source_text, st.integers(0, 70), st.integers(0, 70), st.text(st.sampled_from("ab c&;#\n\té根"), max_size=20))
+def test_add_aligned_is_align_then_add_mapped(source: str, start: int, end: int, target: str) -> None:
+    start, end = min(start, len(source)), min(max(start, end), len(source))
+    fast, plain = BlockBuilder(), BlockBuilder()
+    fast.add_char("x", 0)
+    plain.add_char("x", 0)
+    pos = fast.add_aligned(source, start, end, target)
+    offsets, plain_pos = align(source, start, end, target)
+    plain.add_mapped(target, offsets)
+    assert (pos, fast.chars, fast.offsets) == (plain_pos, plain.chars, plain.offsets)
+
+
+@pytest.mark.parametrize("start,stop", [(0, 0), (0, 5), (3, 9), (4095, 4100), (100, 70_000), ((1 << 18) - 3, (1 << 18) + 4),
+                                        (1 << 19, (1 << 19) + 10)])
+def test_counting_offsets(start: int, stop: int) -> None:
+    builder = BlockBuilder()
+    builder.add_source("x" * (stop - start), start)
+    assert builder.offsets == array("q", range(start, stop))
+    assert builder.add_aligned("y" * start + "x" * (stop - start), start, stop, "x" * (stop - start)) == stop
+    assert builder.offsets == array("q", [*range(start, stop), *range(start, stop)])
+
+
+def _line_starts_reference(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer(r"\r\n?|\n", text))]
+
+
+@FAST
+@given(st.text(st.sampled_from("ab\n\r\u2028\x85 "), max_size=40))
+def test_line_index_starts(text: str) -> None:
+    assert LineIndex(text).starts == _line_starts_reference(text)
+
+
+def test_line_index_long_text() -> None:
+    text = "ab\n" * 2_000_000  # past the split bound: the regex pass
+    assert LineIndex(text).starts[:3] == [0, 3, 6] and LineIndex(text).line_count() == 2_000_001

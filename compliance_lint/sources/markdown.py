@@ -231,8 +231,7 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
         if t == "text":
             if skip_link_text:
                 continue
-            offsets, cursor = align(text, cursor, end, child.content)
-            builder.add_mapped(child.content, offsets)
+            cursor = builder.add_aligned(text, cursor, end, child.content)
         elif t in ("softbreak", "hardbreak"):
             nl = _next_break(text, cursor, end)
             builder.separator(nl)
