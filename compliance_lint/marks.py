@@ -114,8 +114,12 @@ def _clause_start(text: str, pos: int, boundary: re.Pattern[str]) -> int:
     return start
 
 
+@lru_cache(maxsize=8192)
 def negated(sentence: str, start: int, end: int, lang: str) -> bool:
-    """Is the match [start, end) (sentence-relative) inside a negation scope?"""
+    """Is the match [start, end) (sentence-relative) inside a negation scope?
+
+    Remembered: the kinds and the engine ask about the same span of the same
+    sentence for every pack that flags it."""
     if lang == "zh":
         clause = _clause_start(sentence, start, _ZH_NEG_BOUNDARY)
         window = _ZH_NOT_NEG.sub("", sentence[max(clause, start - 12):start])
@@ -139,6 +143,7 @@ def negated(sentence: str, start: int, end: int, lang: str) -> bool:
     return bool(re.match(r"\s*(?:\?\s*)?(?:no|not really|not so|not at all|is a myth|is false)\b(?!\s+\w)", after, re.IGNORECASE))
 
 
+@lru_cache(maxsize=8192)
 def hedged(sentence: str, start: int, end: int, lang: str) -> bool:
     """Does the writer hedge the claim ("may help", 可能, 有助于)?"""
     if lang == "zh":
