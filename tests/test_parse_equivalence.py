@@ -31,7 +31,7 @@ _plain_piece = st.one_of(
 )
 plain_documents = st.lists(_plain_piece, max_size=40).map("".join)
 
-_STOCK = {ic: new_parser(ic, plain_inline=False) for ic in (True, False)}
+_STOCK = {ic: new_parser(ic, shortcuts=False) for ic in (True, False)}
 
 
 def _tokens(md: Any, text: str) -> list[dict[str, Any]]:
@@ -45,6 +45,8 @@ def _assert_same_tokens(text: str) -> None:
 
 def test_shortcut_is_installed() -> None:
     for indented_code in (True, False):
+        assert len(_parser(indented_code).block.ruler.getRules("paragraph")) == 1
+        assert len(_STOCK[indented_code].block.ruler.getRules("paragraph")) > 1
         rules = _parser(indented_code).core.ruler.__rules__
         assert any(r.name == "inline" and r.fn.__name__ == "_inline_rule" for r in rules)
         assert not any(r.name == "inline" and r.fn.__name__ == "_inline_rule" for r in _STOCK[indented_code].core.ruler.__rules__)
@@ -68,6 +70,26 @@ def test_inline_shortcut_same_tokens_plain(text: str) -> None:
 @FAST
 @given(documents)
 def test_inline_shortcut_same_tokens_any(text: str) -> None:
+    _assert_same_tokens(text)
+
+
+# Lines that start (or almost start) every kind of block, nested and indented.
+_block_line = st.tuples(
+    st.sampled_from(["", "", " ", "  ", "   ", "    ", "\t", "> ", ">", "> > ", "- ", "  - ", "1. ", "2) ", "* ", "+ "]),
+    st.sampled_from(["", "#", "# ", "###### ", "####### ", "```", "~~~", "``` js", "~~~~", "---", "***", "___", "- - -", "* * *",
+                     "-", "+", "1.", "10)", "1234567890. ", "[a]: /u", "[a]: /u 'title'", "[a]", "<div>", "<!-- c -->", "</p>",
+                     "<x-y>", "<?x?>", "<!X>", "<![CDATA[", "| a | b |", "|---|---|", "--- | ---", "===", "==", "a", "cure [a]",
+                     "text *em*", "`code`", "\\", "&amp;", "<b>", "\u3000", "é", ""]),
+    st.sampled_from(["", " ", "  ", "x", " cure", "|", " #", "\t"]),
+).map("".join)
+block_documents = st.lists(_block_line, max_size=25).map(lambda lines: "\n".join(lines))
+
+
+@FAST
+@given(block_documents)
+@example("---\ntitle: a\n---\n# h\n\ntext\n- a\n> b\n    code\n[a]: /u\n<div>\n\n| a |\n|---|\n| b |")
+@example("a\n---\nb\n===\n- x\n  1. y\n     ```\n     z\n~~~")
+def test_block_dispatch_same_tokens(text: str) -> None:
     _assert_same_tokens(text)
 
 

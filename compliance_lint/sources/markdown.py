@@ -13,9 +13,11 @@ import re
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_block
+from markdown_it.ruler import Ruler
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.front_matter.index import _front_matter_rule as front_matter_rule
 
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import Directive, SourceDocument, parse_directive
@@ -41,8 +43,8 @@ def _parser(indented_code: bool = True) -> MarkdownIt:
     return md
 
 
-def new_parser(indented_code: bool = True, plain_inline: bool = True) -> MarkdownIt:
-    """The markdown-it parser; ``plain_inline`` adds the shortcut for plain inline text.
+def new_parser(indented_code: bool = True, shortcuts: bool = True) -> MarkdownIt:
+    """The markdown-it parser; ``shortcuts`` adds the shortcuts for plain inline text and block rules.
 
     With or without the shortcut the tokens are the same (tests compare them).
     """
@@ -51,9 +53,72 @@ def new_parser(indented_code: bool = True, plain_inline: bool = True) -> Markdow
     if not indented_code:
         md.disable("code")  # MDX: indented prose inside components is prose
     md.use(front_matter_plugin)
-    if plain_inline and _shortcut_applies(md):
+    if shortcuts and _shortcut_applies(md):
         md.core.ruler.at("inline", _inline_rule)
+    if shortcuts:
+        md.block.ruler.__class__ = _DispatchRuler
+        md.block.ruler.dispatch = {}
     return md
+
+
+# Block rules that return False, doing nothing else, unless the first character
+# of the line (after indentation) is one of these; the front matter rule looks
+# at line 0 only.
+_LINE_ZERO = "line 0"
+_BLOCK_GATES: dict[Any, str] = {
+    rules_block.fence: "~`",
+    rules_block.blockquote: ">",
+    rules_block.hr: "*-_",
+    rules_block.list_block: "0123456789*-+",
+    rules_block.reference: "[",
+    rules_block.html_block: "<",
+    rules_block.heading: "#",
+    front_matter_rule: _LINE_ZERO,
+}
+
+
+class _DispatchRuler(Ruler):  # type: ignore[type-arg]
+    """markdown-it's block ruler, whose chains try only the rules that can match.
+
+    markdown-it tries every block rule, in order, at every block start and every
+    paragraph line (to see whether it ends the paragraph); most return False on
+    the line's first character. Each chain becomes one function that tries, in
+    the same order, the rules left once those that cannot match this first
+    character are skipped: the first rule to return True is the same one.
+    """
+
+    dispatch: dict[str, tuple[list[Any], list[Any]]]
+
+    def getRules(self, chainName: str = "") -> list[Any]:  # noqa: N802 - markdown-it's name
+        rules = Ruler.getRules(self, chainName)
+        cached = self.dispatch.get(chainName)
+        if cached is None or cached[0] is not rules:
+            cached = self.dispatch[chainName] = (rules, _dispatch_chain(rules))
+        return cached[1]
+
+
+def _dispatch_chain(rules: list[Any]) -> list[Any]:
+    gated = {fn: _BLOCK_GATES[fn] for fn in rules if fn in _BLOCK_GATES}
+    if not gated:
+        return rules
+    others = [fn for fn in rules if fn not in gated]
+    starts = {ch for chars in gated.values() if chars != _LINE_ZERO for ch in chars}
+    by_char = {
+        ch: [fn for fn in rules if fn not in gated or (gated[fn] != _LINE_ZERO and ch in gated[fn])] for ch in starts
+    }
+
+    def chain(state: Any, line: int, end_line: int, silent: bool) -> bool:
+        try:
+            ch = state.src[state.bMarks[line] + state.tShift[line]]
+        except IndexError:
+            ch = None
+        candidates = rules if line == 0 or ch is None else by_char.get(ch, others)
+        for rule in candidates:
+            if rule(state, line, end_line, silent):
+                return True
+        return False
+
+    return [chain]
 
 
 # Inline rules of the parser above and the characters that can start one; any
