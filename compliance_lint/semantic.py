@@ -352,5 +352,12 @@ def lifestyle_subject(clause_before_verb: str) -> bool:
 
 
 def cue(text: str, group: str) -> bool:
+    return _cue(text, group, id(kb().lexicon))
+
+
+@lru_cache(maxsize=8192)
+def _cue(text: str, group: str, _lexicon: int) -> bool:
+    """``cue`` remembered per sentence: several kinds ask the same ("research_cues"
+    of each sentence naming a medicine); keyed by the lexicon loaded."""
     rx = word_regex(tuple(lexicon_words(group)), True)
     return bool(rx and rx.search(text.lower()))
