@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt, rules_block
 from markdown_it.ruler import Ruler
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.front_matter.index import _front_matter_rule as front_matter_rule
+from mdit_py_plugins.front_matter import index as front_matter_index
 
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import Directive, SourceDocument, parse_directive
@@ -73,8 +73,9 @@ _BLOCK_GATES: dict[Any, str] = {
     rules_block.reference: "[",
     rules_block.html_block: "<",
     rules_block.heading: "#",
-    front_matter_rule: _LINE_ZERO,
 }
+if hasattr(front_matter_index, "_front_matter_rule"):
+    _BLOCK_GATES[front_matter_index._front_matter_rule] = _LINE_ZERO
 
 
 class _DispatchRuler(Ruler):  # type: ignore[type-arg]
