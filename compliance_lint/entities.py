@@ -52,6 +52,9 @@ def _variant_regex(name: str) -> str:
     return rf"(?<![a-z0-9]){body}{suffix}(?![a-z0-9])"
 
 
+_AZ09 = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
 class EntityIndex:
     """Compiled mention finder over the knowledge base."""
 
@@ -96,6 +99,10 @@ class EntityIndex:
         firsts = sorted({f for f, _rx in self._alts if f})
         self._first_ids = {f: i for i, f in enumerate(firsts)}
         self._sub: dict[frozenset[int], Any] = {}
+        # first pieces all of whose names' patterns begin with (?<![a-z0-9]): a start
+        # right after a letter or digit cannot match (most starts of common pieces)
+        unedged = {f for f, alt in self._alts if not alt.startswith("(?<![a-z0-9])")}
+        self._edged = {i for f, i in self._first_ids.items() if f not in unedged}
         self._starts: Any = None
         if firsts and all(f for f, _rx in self._alts):
             try:
@@ -117,7 +124,10 @@ class EntityIndex:
             yield from self.regex.finditer(low)
             return
         starts: dict[int, set[int]] = {}
+        edged = self._edged
         for i, s, _e in self._starts.find_matches_as_indexes(low, overlapping=True):
+            if i in edged and s > 0 and low[s - 1] in _AZ09:
+                continue  # every name starting with this piece needs a word edge before it
             starts.setdefault(s, set()).add(i)
         pos = 0
         for p in sorted(starts):
