@@ -224,6 +224,20 @@ def put_bytes(namespace: str, key: str, suffix: str, data: bytes) -> None:
         warn(f"cannot write the cache in {cache_dir()} ({exc.strerror or exc}); continuing without it")
 
 
+def pickled(namespace: str, key: str | None, kind: type, build: Any) -> Any:
+    """``build()``, kept as a pickle under ``key`` (None: not cached); a cached
+    value that is not a ``kind`` is rebuilt. Exceptions from ``build`` are not
+    cached: the next run reports them again."""
+    if key is not None:
+        got = get_pickle(namespace, key)
+        if isinstance(got, kind):
+            return got
+    value = build()
+    if key is not None:
+        put_pickle(namespace, key, value)
+    return value
+
+
 def get_pickle(namespace: str, key: str) -> Any:
     """Unpickle only from the user cache directory, never from a checkout."""
     if not _on(namespace):

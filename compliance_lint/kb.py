@@ -167,20 +167,11 @@ def load_kb(root: str | None = None) -> KnowledgeBase:
     sizes, mtimes and contents and the tool's code (``kb_key``): parsing the
     YAML is most of a one-file run's knowledge-base cost. Errors are not cached.
     """
+    from compliance_lint import cache
     from compliance_lint.packs import bundled_rules_dir
 
     base = Path(root) if root else bundled_rules_dir()
-    key = kb_key(base)
-    if key is not None:
-        from compliance_lint import cache
-
-        got = cache.get_pickle("packs", key)
-        if isinstance(got, KnowledgeBase):
-            return got
-    kb = _build(base)
-    if key is not None:
-        cache.put_pickle("packs", key, kb)
-    return kb
+    return cache.pickled("packs", kb_key(base), KnowledgeBase, lambda: _build(base))
 
 
 def kb_key(base: Path) -> str | None:

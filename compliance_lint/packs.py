@@ -84,18 +84,10 @@ def load_registry(extra_paths: list[str] | None = None) -> PackRegistry:
     removing a pack file changes the key. Failures are never cached, so a broken
     pack reports its error (file:line: field) on every run.
     """
-    folders = _pack_folders(extra_paths)
-    key = registry_key(folders)
-    if key is not None:
-        from compliance_lint import cache
+    from compliance_lint import cache
 
-        got = cache.get_pickle("packs", key)
-        if isinstance(got, PackRegistry):
-            return got
-    registry = _load_folders(folders)
-    if key is not None:
-        cache.put_pickle("packs", key, registry)
-    return registry
+    folders = _pack_folders(extra_paths)
+    return cache.pickled("packs", registry_key(folders), PackRegistry, lambda: _load_folders(folders))
 
 
 def _pack_folders(extra_paths: list[str] | None) -> list[Path]:
