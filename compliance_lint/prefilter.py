@@ -1,13 +1,14 @@
-"""Skip the NLP pipeline for blocks no rule can fire on.
+"""Skip the NLP pipeline for blocks no rule can fire on, and each kind for blocks it cannot fire on.
 
 Every compiled kind names the literal triggers without which none of its rules
 can fire (``CompiledKind.triggers()``). One Aho-Corasick scan over a block's
-lower-cased text finds them; only blocks with a satisfied trigger are
-tokenized and matched. Findings are identical to the full path
-(``Linter(prefilter=False)`` or ``COMPLIANCE_LINT_PREFILTER=0``); the property
-tests in ``tests/test_prefilter.py`` check that.
+lower-cased text finds them; a block runs only the kinds whose triggers it
+holds, and is tokenized only if one of them needs its Doc. Findings are
+identical to the full path (``Linter(prefilter=False)`` or
+``COMPLIANCE_LINT_PREFILTER=0``); the property tests in
+``tests/test_prefilter.py`` check that.
 
-Triggers come in two shapes:
+Triggers come in these shapes:
 
 - a plain ``str``: a substring that must occur in ``block.text.lower()``
   (no word-edge check). Safe for any matcher: regexes, entity finders.
@@ -19,12 +20,19 @@ Triggers come in two shapes:
   inside a tokenizer special case ("can|not", "gon|na", "He|d."), which is
   allowed for. Chinese: whitespace between tokens is ignorable, so text and
   triggers are compared with whitespace removed, without edge checks.
+- a tuple of those: all must occur (AND).
+- ``Confirmed(tuple, confirm)``: the tuple, and ``confirm`` too: either a
+  regex (pattern, ignorecase) that must match the block's text (a regex rule's
+  pattern without its zero-width assertions, ``relaxed_pattern``; a phrase's
+  tokens in order), or ``AnyOf`` substrings of which one must occur (a kind's
+  cue words), found by the same scan.
 
-A kind returning ``None`` opts out: every block of that language is processed.
-Kinds may also name block kinds they always need (``always_blocks``, e.g.
-headings that reset a cross-sentence context). Document-level kinds
-(``finish``) still run whenever anything was selected, and always when they
-opted out of triggers.
+Each requirement is filed under its least common literal (its "key"); only
+keys are scanned for, the rest are looked up when a key is there. A kind
+returning ``None`` opts out: every block of that language runs it. Kinds may
+also name block kinds they always need (``always_blocks``). Kinds with only a
+document-level ``finish()`` never cause tokenization; their triggers decide
+whether ``finish()`` runs and which blocks it reads.
 
 The plan for a rule set is plain JSON (strings and flags), so it is cached in
 the user cache directory and the scan runs without importing spaCy.
