@@ -74,6 +74,8 @@ _BLOCK_GATES: dict[Any, str] = {
     rules_block.html_block: "<",
     rules_block.heading: "#",
 }
+# The table rule returns False, doing nothing else, unless the next line starts so.
+_TABLE_SECOND = "|-:"
 if hasattr(front_matter_index, "_front_matter_rule"):
     _BLOCK_GATES[front_matter_index._front_matter_rule] = _LINE_ZERO
 
@@ -100,20 +102,32 @@ class _DispatchRuler(Ruler):  # type: ignore[type-arg]
 
 def _dispatch_chain(rules: list[Any]) -> list[Any]:
     gated = {fn: _BLOCK_GATES[fn] for fn in rules if fn in _BLOCK_GATES}
-    if not gated:
+    table = rules_block.table if rules_block.table in rules else None
+    if not gated and table is None:
         return rules
-    others = [fn for fn in rules if fn not in gated]
+
+    def pick(ch: str | None, table_ok: bool) -> list[Any]:
+        return [fn for fn in rules if (fn is not table or table_ok)
+                and (fn not in gated or (gated[fn] != _LINE_ZERO and ch is not None and ch in gated[fn]))]
+
     starts = {ch for chars in gated.values() if chars != _LINE_ZERO for ch in chars}
-    by_char = {
-        ch: [fn for fn in rules if fn not in gated or (gated[fn] != _LINE_ZERO and ch in gated[fn])] for ch in starts
-    }
+    by_char = {(ch, ok): pick(ch, ok) for ch in starts for ok in (True, False)}
+    others = {ok: pick(None, ok) for ok in (True, False)}
 
     def chain(state: Any, line: int, end_line: int, silent: bool) -> bool:
+        src, b_marks, t_shift = state.src, state.bMarks, state.tShift
         try:
-            ch = state.src[state.bMarks[line] + state.tShift[line]]
+            ch = src[b_marks[line] + t_shift[line]]
+            # a table needs a next line starting (after indentation) with | - or :
+            table_ok = src[b_marks[line + 1] + t_shift[line + 1]] in _TABLE_SECOND
         except IndexError:
             ch = None
-        candidates = rules if line == 0 or ch is None else by_char.get(ch, others)
+        if line == 0 or ch is None:
+            candidates = rules
+        else:
+            candidates = by_char.get((ch, table_ok))
+            if candidates is None:
+                candidates = others[table_ok]
         for rule in candidates:
             if rule(state, line, end_line, silent):
                 return True
