@@ -210,6 +210,9 @@ class FileRunner:
                 if found is not None:
                     cached[i] = found
         misses = [i for i in indices if i not in cached]
+        if len(misses) == 1:  # one changed file: a pool would only add its start-up
+            cached[misses[0]] = lint_one(self.linter, self.config, self.files[misses[0]][0], self.files[misses[0]][1], self.use_cache)
+            misses = []
         pooled = self._pooled(misses) if misses else iter(())
         try:
             for i in indices:  # in input order: the pool returns the misses in order too

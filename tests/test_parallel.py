@@ -136,3 +136,20 @@ def test_ctrl_c_in_the_pool_exits_130_quietly(project: Path) -> None:
         pytest.skip("finished before the interrupt arrived")
     assert proc.returncode == 130, err
     assert "Traceback" not in err
+
+
+def test_one_changed_file_is_linted_without_a_pool(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMPLIANCE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("COMPLIANCE_LINT_NO_CACHE", raising=False)
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    first = FileRunner(linter, Config(), files, jobs=2, use_cache=True)
+    [first.lint_file(linter, Config(), p, n) for p, n in files]
+    changed = Path(files[5][0])
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nOne more miracle cure.\n", encoding="utf-8")
+    second = FileRunner(linter, Config(), files, jobs=2, use_cache=True)
+    monkeypatch.setattr(second, "_pooled", lambda idx: pytest.fail("one miss needs no pool"))
+    results = [second.lint_file(linter, Config(), p, n) for p, n in files]
+    assert [r.path for r in results] == [p for p, _ in files]
+    assert any("miracle cure" in f.sentence for f in results[5].findings)
