@@ -300,6 +300,7 @@ def resolve_words(spec: list[str], section: str = "verbs") -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def clause_bounds(text: str, pos: int, lang: str) -> tuple[int, int]:
     """The clause around ``pos`` in a sentence (start, end)."""
     rx = CLAUSE_ZH if lang == "zh" else CLAUSE_EN
@@ -331,6 +332,12 @@ def subject_mentions(state: DocumentState, index: int, before: int) -> list[Ment
 
 
 def has_product_word(text: str, lang: str) -> bool:
+    return _has_product_word(text, id(kb().lexicon))
+
+
+@lru_cache(maxsize=4096)
+def _has_product_word(text: str, _lexicon: int) -> bool:
+    """Remembered per text (each claim rule asks about the same sentence and the blocks before it)."""
     rx = word_regex(tuple(lexicon_words("product_words")), False)
     return bool(rx and rx.search(text.lower()))
 
