@@ -70,11 +70,16 @@ class BlockBuilder:
 
     chars: list[str] = field(default_factory=list)
     offsets: array = field(default_factory=lambda: array("q"))
+    # No offset added so far is larger (kept by the add_* methods; lets
+    # clamp_offsets skip blocks that cannot reach past the end of the file).
+    top: int = -1
 
     def add_source(self, text: str, start: int) -> None:
         """Add ``text`` which appears verbatim at ``start`` in the original."""
         self.chars.append(text)
         self.offsets.extend(_counting(start, start + len(text)))
+        if text and start + len(text) - 1 > self.top:
+            self.top = start + len(text) - 1
 
     def add_aligned(self, source: str, start: int, end: int, text: str) -> int:
         """Add parser output ``text`` located with ``align(source, start, end, text)``;
@@ -84,19 +89,24 @@ class BlockBuilder:
         if n and start + n <= end and source.startswith(text, start):
             self.chars.append(text)
             self.offsets.extend(_counting(start, start + n))
+            if start + n - 1 > self.top:
+                self.top = start + n - 1
             return start + n
         offsets, pos = align(source, start, end, text)
-        self.chars.append(text)
-        self.offsets.extend(offsets)
+        self.add_mapped(text, offsets)
         return pos
 
     def add_mapped(self, text: str, offsets: list[int]) -> None:
         self.chars.append(text)
         self.offsets.extend(offsets)
+        if len(offsets):
+            self.top = max(self.top, max(offsets))
 
     def add_char(self, char: str, offset: int) -> None:
         self.chars.append(char)
         self.offsets.append(offset)
+        if offset > self.top:
+            self.top = offset
 
     def separator(self, offset: int) -> None:
         """A space standing for markup or a line break, unless one is already there."""
@@ -114,7 +124,10 @@ class BlockBuilder:
         norm = mask_urls(norm)
         if not norm.strip():
             return None
-        return Block(norm, offsets, kind=kind, heading=heading)
+        block = Block(norm, offsets, kind=kind, heading=heading)
+        # normalise only keeps, drops or repeats offsets: none of the block's exceeds top
+        block._top = self.top  # type: ignore[attr-defined]
+        return block
 
 
 # Offsets of verbatim text are consecutive: copied from a slice of 0, 1, 2, ...
@@ -241,6 +254,9 @@ def clamp_offsets(blocks: list[Block], length: int) -> None:
     """
     last = max(length - 1, 0)
     for block in blocks:
+        top = getattr(block, "_top", None)
+        if top is not None and top <= last:
+            continue  # no offset of it is past the end (built by BlockBuilder, unchanged since)
         n = len(block.text)
         # such separators come last in their block (nothing follows the end of
         # the file), so looking at the tail is enough and stays cheap on 50 MB

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _parser, _plain_inline, new_parser
-from compliance_lint.textmap import BlockBuilder, align
+from compliance_lint.textmap import Block, BlockBuilder, align, clamp_offsets, split_long_blocks
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -208,3 +208,59 @@ def test_line_index_starts(text: str) -> None:
 def test_line_index_long_text() -> None:
     text = "ab\n" * 2_000_000  # past the split bound: the regex pass
     assert LineIndex(text).starts[:3] == [0, 3, 6] and LineIndex(text).line_count() == 2_000_001
+
+
+def _clamp_reference(blocks: list[Block], length: int) -> None:
+    """clamp_offsets as it was, looking at every block."""
+    last = max(length - 1, 0)
+    for block in blocks:
+        n = len(block.text)
+        if n and max(block.offsets[max(0, n - 256):n]) > last:
+            fixed = array("q", (min(o, last) for o in block.offsets[:n]))
+            fixed.append(min(block.offsets[n], length) if len(block.offsets) > n else length)
+            block.offsets = fixed
+
+
+@FAST
+@given(documents, st.sampled_from(["markdown", "mdx", "html", "text"]))
+@example("| a | b |\n|---|---|\n| cure |", "markdown")
+@example("![alt cure](x.png)", "markdown")  # the separator after the image stands at the end of the file
+@example("x\n\n![alt cure](x.png)", "mdx")
+def test_clamp_offsets_same_as_reference(text: str, fmt: str) -> None:
+    from compliance_lint.sources.html import parse_html
+    from compliance_lint.sources.markdown import parse_markdown
+    from compliance_lint.sources.text import parse_text
+
+    parse = {"markdown": parse_markdown, "mdx": lambda t: parse_markdown(t, mdx=True), "html": parse_html, "text": parse_text}[fmt]
+    blocks = split_long_blocks(parse(text).blocks)
+    copies = [Block(b.text, array("q", b.offsets), b.kind, b.heading, b.lang, b.suppress_key) for b in blocks]
+    clamp_offsets(blocks, len(text))
+    _clamp_reference(copies, len(text))
+    assert [b.offsets for b in blocks] == [b.offsets for b in copies]
+    if text.endswith("![alt cure](x.png)"):
+        assert copies[-1].offsets[len(copies[-1].text) - 1] == len(text) - 1  # clamped from len(text)
+
+
+@FAST
+@given(st.lists(st.one_of(
+    st.tuples(st.just("source"), st.text(max_size=5), st.integers(0, 50)),
+    st.tuples(st.just("char"), st.just(" "), st.integers(0, 50)),
+    st.tuples(st.just("mapped"), st.text("ab", max_size=4), st.integers(0, 50)),
+    st.tuples(st.just("aligned"), st.text("ab&;", max_size=4), st.integers(0, 50)),
+)))
+def test_builder_top_is_the_largest_offset(ops: list[tuple[str, str, int]]) -> None:
+    builder = BlockBuilder()
+    source = "ab&amp;ba" * 8
+    for op, text, at in ops:
+        if op == "source":
+            builder.add_source(text, at)
+        elif op == "char":
+            builder.add_char(text, at)
+        elif op == "mapped":
+            builder.add_mapped(text, [at + k for k in range(len(text))])
+        else:
+            builder.add_aligned(source, at, len(source), text)
+    assert builder.top == max(builder.offsets, default=-1)
+    block = builder.build()
+    if block is not None:
+        assert max(block.offsets[:len(block.text)]) <= block._top  # type: ignore[attr-defined]
