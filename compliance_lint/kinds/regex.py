@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase
@@ -37,6 +38,7 @@ from compliance_lint.models import Rule
 from compliance_lint.schema import Checker
 
 MAX_SENTENCE_FOR_RE = 5000
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 RE_BUDGET_SECONDS = 1.0
 
 
@@ -197,7 +199,7 @@ class CompiledRegex(CompiledKind):
         found = set(self._always_idx)
         if occurrences is None:
             occurrences = self._lit_ac.find_matches_as_indexes(low, overlapping=True)
-        for lit in {i for i, _s, _e in occurrences}:
+        for lit in set(map(_FIRST, occurrences)):
             found.update(by_lit.get(lit, ()))
         return sorted(found)
 
@@ -252,7 +254,7 @@ class CompiledRegex(CompiledKind):
             return
         block_text = scan.block.text
         if occurrences is not None:
-            occurrences = sorted(occurrences, key=lambda o: o[1])
+            occurrences = sorted(occurrences, key=_SECOND)
             starts = [o[1] for o in occurrences]
         for sent in scan.doc.sents:
             base = sent.start_char
