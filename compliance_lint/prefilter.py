@@ -388,6 +388,8 @@ class Prefilter:
                 for others, cid, gid in reqs:
                     if gid >= 0 and found.isdisjoint(self.groups[gid]):
                         continue  # none of the kind's cue words is there
+                    if cid >= 0 and tried.get(cid) is False:
+                        continue  # the rule's pattern already failed here (another of its literal sets)
                     if others:
                         ok = True
                         for a in others:
