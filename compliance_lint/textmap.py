@@ -158,6 +158,11 @@ def normalise(text: str, offsets: array) -> tuple[str, array]:
     NFKC may turn one character into several ("ﬁ" -> "fi"); every produced
     character keeps the offset of its source character, so positions survive.
     """
+    if _SPECIAL.search(text) is None:
+        # nothing to change (most prose): the loop below would copy it whole
+        out_offsets = offsets[:len(text)]
+        out_offsets.append(_end_offset(text, offsets))
+        return text, out_offsets
     out: list[str] = []
     out_offsets = array("q")
     pos = 0
@@ -189,11 +194,14 @@ def normalise(text: str, offsets: array) -> tuple[str, array]:
     if pos < len(text):
         out.append(text[pos:])
         out_offsets.extend(offsets[pos:len(text)])
-    end = (offsets[-1] + 1) if len(offsets) else 0
-    if len(offsets) > len(text):
-        end = offsets[len(text)]
-    out_offsets.append(end)
+    out_offsets.append(_end_offset(text, offsets))
     return "".join(out), out_offsets
+
+
+def _end_offset(text: str, offsets: array) -> int:
+    if len(offsets) > len(text):
+        return offsets[len(text)]
+    return (offsets[-1] + 1) if len(offsets) else 0
 
 
 _SPECIAL = re.compile(r"[^\x20-\x7e\u4e00-\u9fff]")

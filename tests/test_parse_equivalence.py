@@ -8,6 +8,7 @@ kept here of the functions sped up in ``textmap`` and ``sources.markdown``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from array import array
 from typing import Any
 
@@ -19,7 +20,17 @@ from hypothesis import strategies as st
 
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _parser, _plain_inline, new_parser
-from compliance_lint.textmap import Block, BlockBuilder, align, clamp_offsets, split_long_blocks
+from compliance_lint.textmap import (
+    HOMOGLYPHS,
+    INVISIBLE,
+    Block,
+    BlockBuilder,
+    _needs_nfkc,
+    align,
+    clamp_offsets,
+    normalise,
+    split_long_blocks,
+)
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -264,3 +275,36 @@ def test_builder_top_is_the_largest_offset(ops: list[tuple[str, str, int]]) -> N
     block = builder.build()
     if block is not None:
         assert max(block.offsets[:len(block.text)]) <= block._top  # type: ignore[attr-defined]
+
+
+def _normalise_reference(text: str, offsets: array) -> tuple[str, array]:
+    """textmap.normalise, one character at a time."""
+    out: list[str] = []
+    out_offsets = array("q")
+    for i, ch in enumerate(text):
+        off = offsets[i]
+        if ch in INVISIBLE:
+            continue
+        if ch in ("\t", "\n", "\r", "\u00a0", "\u3000", "\u2028", "\u2029"):
+            rep = " "
+        elif ord(ch) < 128 or "\u4e00" <= ch <= "\u9fff":
+            rep = ch
+        else:
+            rep = HOMOGLYPHS.get(ch)
+            if rep is None:
+                rep = unicodedata.normalize("NFKC", ch) if _needs_nfkc(ch) else ch
+        out.append(rep)
+        out_offsets.extend([off] * len(rep))
+    end = (offsets[-1] + 1) if len(offsets) else 0
+    if len(offsets) > len(text):
+        end = offsets[len(text)]
+    out_offsets.append(end)
+    return "".join(out), out_offsets
+
+
+@FAST
+@given(st.text(st.one_of(st.sampled_from("ab c.\t\n\u00a0\u200b\u0441ｃﬁ根。\u2013\ufe0f\x00"), st.characters(blacklist_categories=("Cs",)))),
+       st.integers(0, 3), st.integers(0, 100))
+def test_normalise_same_as_reference(text: str, extra: int, base: int) -> None:
+    offsets = array("q", range(base, base + len(text) + extra))
+    assert normalise(text, offsets) == _normalise_reference(text, offsets)

@@ -34,6 +34,8 @@ _LEAVES = frozenset({"inline", "fence", "code_block", "html_block", "hr", "front
 _CONTAINER = re.compile(r"[ \t]*(?:(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))[ \t]*)*")
 
 _MD: dict[bool, MarkdownIt] = {}
+# Token types parse_markdown looks at; it passes over any other.
+_HANDLED = frozenset({"front_matter", "heading_open", "heading_close", "tr_open", "tr_close", "fence", "html_block", "inline"})
 
 
 def _parser(indented_code: bool = True) -> MarkdownIt:
@@ -234,14 +236,20 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
     row_map: tuple[int, int] | None = None
     in_heading = False
 
+    starts = lines.starts
+    last_line = len(starts) - 1
+
     def region(map_: list[int]) -> tuple[int, int]:
-        start = lines.line_start(map_[0] + 1)
-        end = lines.line_start(map_[1] + 1) if map_[1] < lines.line_count() else len(text)
+        # lines.line_start(map_[0] + 1), and of map_[1] + 1 or the end of the text
+        start = starts[max(0, min(map_[0], last_line))]
+        end = starts[max(0, map_[1])] if map_[1] <= last_line else len(text)
         return start, end
 
     for tok in tokens:
         if tok.map:
             covered.append((tok.map[0], tok.map[1]))
+        if tok.type not in _HANDLED:
+            continue
         if tok.type == "front_matter":
             front, fm_blocks = _front_matter(tok, text, lines)
             blocks.extend(fm_blocks)
