@@ -17,7 +17,7 @@ from typing import Any
 
 from compliance_lint import doctype, marks
 from compliance_lint.kinds import get_kind
-from compliance_lint.kinds.base import BlockScan, CompiledKind, DocumentState, Hit, sentence_of
+from compliance_lint.kinds.base import BlockScan, CompiledKind, DocumentState, Hit, sentence_chars
 from compliance_lint.models import SEVERITIES, Context, Finding, Rule
 from compliance_lint.nlp import detect_lang, get_nlp
 from compliance_lint.positions import LineIndex
@@ -199,9 +199,9 @@ class Linter:
                 continue
             seen.add(key)
             sdoc = state.memory["docs"][hit.block]
-            sent = sentence_of(sdoc, hit.start)
-            s_text = block.text[sent.start_char:sent.end_char]  # Span.text: the Doc was made from the block text
-            rs, re_ = hit.start - sent.start_char, hit.end - sent.start_char
+            s0, s1 = sentence_chars(sdoc, hit.start)
+            s_text = block.text[s0:s1]  # the sentence's text: the Doc was made from the block text
+            rs, re_ = hit.start - s0, hit.end - s0
             severity = hit.severity or rule.severity
             notes = list(hit.notes)
             if not hit.negation_checked and rule.negation != "none" and marks.negated(s_text, rs, re_, lang):

@@ -113,13 +113,27 @@ def sentence_of(doc: Doc, start_char: int) -> Span:
     Sentence bounds are computed once per Doc and searched by bisection: a
     block with thousands of sentences and thousands of hits stays linear.
     """
+    starts, ends, tok_starts, tok_ends = _bounds(doc)
+    i = bisect_right(starts, start_char) - 1
+    if i >= 0 and start_char < ends[i]:
+        return doc[tok_starts[i]:tok_ends[i]]
+    return doc[:]
+
+
+def sentence_chars(doc: Doc, start_char: int) -> tuple[int, int]:
+    """``sentence_of(doc, start_char)``'s (start_char, end_char), without making a Span."""
+    starts, ends, _tok_starts, _tok_ends = _bounds(doc)
+    i = bisect_right(starts, start_char) - 1
+    if i >= 0 and start_char < ends[i]:
+        return starts[i], ends[i]
+    whole = doc[:]
+    return whole.start_char, whole.end_char
+
+
+def _bounds(doc: Doc) -> tuple[list[int], list[int], list[int], list[int]]:
     bounds = doc.user_data.get("_sentence_bounds")
     if bounds is None:
         sents = list(doc.sents)
         bounds = ([s.start_char for s in sents], [s.end_char for s in sents], [s.start for s in sents], [s.end for s in sents])
         doc.user_data["_sentence_bounds"] = bounds
-    starts, ends, tok_starts, tok_ends = bounds
-    i = bisect_right(starts, start_char) - 1
-    if i >= 0 and start_char < ends[i]:
-        return doc[tok_starts[i]:tok_ends[i]]
-    return doc[:]
+    return bounds

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase, sentence_of
+from compliance_lint.kinds.base import BlockScan, CompiledKind, Hit, KindBase, sentence_chars, sentence_of
 from compliance_lint.models import Rule
 from compliance_lint.schema import Checker
 from compliance_lint.textmap import normalise
@@ -175,8 +175,8 @@ class CompiledPhrases(CompiledKind):
             if key in seen:
                 continue
             seen.add(key)
-            span = sentence_of(doc, s)
-            sent = text[span.start_char:span.end_char]
+            s0, s1 = sentence_chars(doc, s)
+            sent = text[s0:s1]
             if self.unless[rule_id] and self.unless[rule_id].search(sent):
                 continue
             if self.requires[rule_id] and not self.requires[rule_id].search(sent):
