@@ -86,12 +86,16 @@ class BlockBuilder:
         returns the position after it in ``source``. Text found verbatim at
         ``start`` (most of it) skips the character-by-character walk."""
         n = len(text)
-        if n and start + n <= end and source.startswith(text, start):
-            self.chars.append(text)
-            self.offsets.extend(_counting(start, start + n))
-            if start + n - 1 > self.top:
-                self.top = start + n - 1
-            return start + n
+        if n:
+            at = start
+            if not (start + n <= end and source.startswith(text, start)):
+                at = _verbatim_after_markup(source, start, end, text)
+            if at >= 0:
+                self.chars.append(text)
+                self.offsets.extend(_counting(at, at + n))
+                if at + n - 1 > self.top:
+                    self.top = at + n - 1
+                return at + n
         offsets, pos = align(source, start, end, text)
         self.add_mapped(text, offsets)
         return pos
@@ -387,6 +391,29 @@ def align(source: str, start: int, end: int, target: str) -> tuple[list[int], in
         pos = found + width
         i += 1
     return offsets, pos
+
+
+def _verbatim_after_markup(source: str, start: int, end: int, target: str) -> int:
+    """Where ``align`` maps ``target`` when it lies verbatim a little after ``start``
+    (past a list marker, "**", "# "), else -1 (then ``align`` decides).
+
+    ``align`` maps the first character to its first occurrence (or an escape
+    of it, or an entity, or a line break for a space) from ``start``; when none
+    of these is in the gap before the verbatim copy, that is the copy, and the
+    rest follows it character for character.
+    """
+    at = source.find(target, start, min(end, start + len(target) + _GAP))
+    if at < 0:
+        return -1
+    first = target[0]
+    if source.find(first, start, at) >= 0 or source.find("&", start, at) >= 0:
+        return -1
+    if first == " " and any(source.find(c, start, at) >= 0 for c in "\r\n\t"):
+        return -1
+    return at
+
+
+_GAP = 400
 
 
 def _common_run(source: str, pos: int, end: int, target: str, i: int) -> int:

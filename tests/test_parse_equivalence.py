@@ -308,3 +308,34 @@ def _normalise_reference(text: str, offsets: array) -> tuple[str, array]:
 def test_normalise_same_as_reference(text: str, extra: int, base: int) -> None:
     offsets = array("q", range(base, base + len(text) + extra))
     assert normalise(text, offsets) == _normalise_reference(text, offsets)
+
+
+_markup_source = st.lists(st.sampled_from(["a", "b", " ", "cure", "*", "**", "- ", "# ", "\\", "\\*", "&amp;", "&#97;", "&", ";", "\n",
+                                           "\r\n", "\t", "[", "](u)", "`", "é"]), max_size=30).map("".join)
+
+
+@FAST
+@given(_markup_source, st.data())
+def test_add_aligned_past_markup(source: str, data: Any) -> None:
+    start = data.draw(st.integers(0, len(source)))
+    end = data.draw(st.integers(start, len(source)))
+    i = data.draw(st.integers(start, end))
+    j = data.draw(st.integers(i, end))
+    target = data.draw(st.one_of(st.just(source[i:j]), st.just(source[i:j].replace("&amp;", "&")), st.text("ab *&", max_size=4)))
+    _assert_add_aligned_same(source, start, end, target)
+
+
+@pytest.mark.parametrize("source,target", [
+    ("- a b", "a b"), ("**&amp;a** a", "&a"), ("*\\a*a", "a"), ("&#97;a", "a"), ("&#97;a", "aa"), ("\n a", " a"), ("x\r\n a", " a"),
+    ("\t a", " a"), ("# cure", "cure"), ("*c*cure", "cure"), ("[" + "*" * 500 + "cure", "cure"),
+])
+def test_add_aligned_past_markup_examples(source: str, target: str) -> None:
+    _assert_add_aligned_same(source, 0, len(source), target)
+
+
+def _assert_add_aligned_same(source: str, start: int, end: int, target: str) -> None:
+    fast, plain = BlockBuilder(), BlockBuilder()
+    pos = fast.add_aligned(source, start, end, target)
+    offsets, plain_pos = align(source, start, end, target)
+    plain.add_mapped(target, offsets)
+    assert (pos, fast.chars, fast.offsets, fast.top) == (plain_pos, plain.chars, plain.offsets, plain.top)
