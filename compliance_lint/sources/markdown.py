@@ -230,7 +230,6 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
     blocks: list[Block] = []
     front: dict[str, Any] = {}
     heading = ""
-    covered: list[tuple[int, int]] = []
     row_cursor: dict[tuple[int, int], int] = {}
     row_builder: BlockBuilder | None = None
     row_map: tuple[int, int] | None = None
@@ -246,8 +245,6 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
         return start, end
 
     for tok in tokens:
-        if tok.map:
-            covered.append((tok.map[0], tok.map[1]))
         if tok.type not in _HANDLED:
             continue
         if tok.type == "front_matter":
@@ -306,7 +303,7 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
             if in_heading:
                 heading = block.text.strip()
     del row_map
-    blocks.extend(_uncovered(text, lines, covered, tokens))
+    blocks.extend(_uncovered(text, lines, tokens))
     blocks.sort(key=lambda b: b.offsets[0] if len(b.offsets) else 0)
     return SourceDocument(text=text, blocks=blocks, front_matter=front, directives=directives)
 
@@ -505,7 +502,7 @@ class _Constructor(yaml.SafeLoader):
         yaml.constructor.SafeConstructor.__init__(self)
 
 
-def _uncovered(text: str, lines: LineIndex, covered: list[tuple[int, int]], tokens: list[Any]) -> list[Block]:
+def _uncovered(text: str, lines: LineIndex, tokens: list[Any]) -> list[Block]:
     """Lines no leaf token covers, when the parse hit markdown-it's depth limit.
 
     markdown-it drops content nested deeper than ``maxNesting`` (lists,
