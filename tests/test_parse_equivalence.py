@@ -339,3 +339,38 @@ def _assert_add_aligned_same(source: str, start: int, end: int, target: str) -> 
     offsets, plain_pos = align(source, start, end, target)
     plain.add_mapped(target, offsets)
     assert (pos, fast.chars, fast.offsets, fast.top) == (plain_pos, plain.chars, plain.offsets, plain.top)
+
+
+# -- MDX blanking: stepping to the next active character, blanking by slices --
+
+def _blank_reference(self: Any, start: int, end: int) -> None:
+    out = self.out
+    for k in range(start, min(end, self.n)):
+        if out[k] not in "\r\n":
+            out[k] = " "
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_mdx_piece = st.sampled_from(["a", " ", "cure", "\n", "\r\n", "\r", "{", "}", "{x}", "{/* compliance-lint disable */}", "<Note>", "</Note>",
+                              "<Chart data={[1, 2]} />", "<>", "</>", "<b>", "`", "```\n", "~~~\n", "import x from 'y'\n",
+                              "export const a = 1\n", "\\", "\\{", "'", '"', "//", "/*", "*/", "${", "<A b='x\ny'>", "{`t${1}`}"])
+mdx_documents = st.lists(st.one_of(_mdx_piece, st.text(max_size=3)), max_size=40).map("".join)
+
+
+@FAST
+@given(mdx_documents)
+@example("a {b} <C d={e}>f</C>\n\n```\n{x}\n```\nimport y from 'z'\n\ng \\{h} `{i}` <j>")
+@example("{a\r\nb} <C\r\nd='x'/>\r\nimport a\r\nb\r\n\r\nc")
+def test_blank_mdx_same_as_step_by_step(text: str) -> None:
+    from compliance_lint.sources import mdx
+
+    fast = mdx.blank_mdx(text)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(mdx, "_ACTIVE", _Everything())  # every character looked at: one step at a time
+        mp.setattr(mdx._Scanner, "blank", _blank_reference)
+        plain = mdx.blank_mdx(text)
+    assert fast == plain

@@ -31,6 +31,10 @@ _ATTR_CHARS = re.compile(r"[^\s=/>{}\"']+")
 # "{/*" * 30000) stays linear instead of quadratic.
 MAX_UNCLOSED = 64
 _LONE_CR = re.compile(r"\r(?!\n)")
+_NOT_BREAK = re.compile(r"[^\r\n]")
+# The characters the scanner acts on between line starts; it steps over any other.
+_ACTIVE = "\n\\`{<"
+_NEXT_ACTIVE = re.compile(r"[\n\\`{<]")
 
 
 class _Scanner:
@@ -43,10 +47,10 @@ class _Scanner:
         self.no_close: dict[str, int] = {}  # backtick run -> offset from which it never occurs again
 
     def blank(self, start: int, end: int) -> None:
-        out = self.out
-        for k in range(start, min(end, self.n)):
-            if out[k] not in "\r\n":
-                out[k] = " "
+        """Every character of ``start:end`` but line breaks becomes a space."""
+        end = min(end, self.n)
+        if start < end:
+            self.out[start:end] = _NOT_BREAK.sub(" ", self.text[start:end])
 
     # -- expressions ------------------------------------------------------
     def expression_end(self, i: int) -> int | None:
@@ -181,6 +185,11 @@ class _Scanner:
                     continue
                 at_line_start = False
             c = text[i]
+            if c not in _ACTIVE:
+                # nothing to do before the next character that may start something
+                m = _NEXT_ACTIVE.search(text, i + 1)
+                i = m.start() if m else n
+                continue
             if c == "\n":
                 at_line_start = True
                 i += 1
