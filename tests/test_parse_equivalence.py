@@ -374,3 +374,32 @@ def test_blank_mdx_same_as_step_by_step(text: str) -> None:
         mp.setattr(mdx._Scanner, "blank", _blank_reference)
         plain = mdx.blank_mdx(text)
     assert fast == plain
+
+
+# -- end to end: the Markdown source with the shortcut parser and with markdown-it as shipped --
+
+def _doc_data(doc: Any) -> Any:
+    return (doc.text, [(b.text, b.offsets.tolist(), b.kind, b.heading, b.lang, b.suppress_key) for b in doc.blocks],
+            repr(doc.front_matter), [(d.action, d.targets, d.offset, d.end, d.reason) for d in doc.directives])
+
+
+@FAST
+@given(st.one_of(documents, block_documents, mdx_documents), st.sampled_from(["x.md", "x.mdx"]))
+@example("---\ntitle: A cure\ntags: [a, b]\n---\n# Cure\n\n- **miracle** cure\n- [x](y) &amp; `z`\n\n| a | b |\n|---|---|\n| cure | |\n", "x.md")
+@example("a   \nb  \nc \n- d\t \n  e", "x.md")
+def test_load_document_same_with_stock_markdown_it(text: str, name: str) -> None:
+    from compliance_lint.errors import SourceError
+    from compliance_lint.sources import load_document
+    from compliance_lint.sources import markdown as md_source
+
+    def load() -> Any:
+        try:
+            return _doc_data(load_document(name, text.encode("utf-8")))
+        except SourceError as exc:
+            return ("error", str(exc))
+
+    fast = load()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(md_source, "_MD", dict(_STOCK))
+        plain = load()
+    assert fast == plain
