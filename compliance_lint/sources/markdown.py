@@ -48,7 +48,8 @@ def _parser(indented_code: bool = True) -> MarkdownIt:
 def new_parser(indented_code: bool = True, shortcuts: bool = True) -> MarkdownIt:
     """The markdown-it parser; ``shortcuts`` adds the shortcuts for plain inline text and block rules.
 
-    With or without the shortcut the tokens are the same (tests compare them).
+    With or without the shortcuts the tokens are the same (tests/test_parse_equivalence.py
+    compares them, and the documents parsed with them).
     """
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
@@ -87,9 +88,11 @@ class _DispatchRuler(Ruler):  # type: ignore[type-arg]
 
     markdown-it tries every block rule, in order, at every block start and every
     paragraph line (to see whether it ends the paragraph); most return False on
-    the line's first character. Each chain becomes one function that tries, in
-    the same order, the rules left once those that cannot match this first
-    character are skipped: the first rule to return True is the same one.
+    the line's first character (the table rule on the next line's). Each chain
+    becomes one function that tries, in the same order, the rules left once
+    those that cannot match these characters are skipped: the first rule to
+    return True is the same one. The gates hold for markdown-it-py 4.x's rules;
+    a rule replaced by a plugin (another function) is always tried.
     """
 
     dispatch: dict[str, tuple[list[Any], list[Any]]]
