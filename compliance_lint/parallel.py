@@ -174,7 +174,12 @@ class FileRunner:
         if path == "-" or display is not None or stdin_bytes is not None or fmt is not None or self.jobs <= 1:
             if path == "-" or display is not None or stdin_bytes is not None or fmt is not None:
                 return lint_file(linter, config, path, named, display=display, stdin_bytes=stdin_bytes, fmt=fmt)
-            return lint_one(linter, config, path, named, self.use_cache)
+            result = lint_one(linter, config, path, named, self.use_cache)
+            if result.error is None and result.notice is None and not result.warnings and result.document is not None:
+                # the parsed document (text, blocks, an offset per character) is parsed again
+                # if a reporter or --fix asks for it: a big tree's documents stay out of memory
+                result.document = LazyDocument(path)
+            return result
         if self._results is None:
             self._results = self._start()
         for index, result in self._results:
