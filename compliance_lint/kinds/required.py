@@ -102,12 +102,15 @@ class CompiledRequired(CompiledKind):
         # Prefer a trigger in body text: a heading or front-matter title that
         # names the product ("Pharmacy medicine advertisement") is not where
         # the statement is missing.
-        blocks_for = state.memory.get("blocks_for")
-        # with the prefilter on, only blocks holding one of this kind's triggers can hold a rule's trigger
-        allowed = None if blocks_for is None else blocks_for.get(id(type(self)), set())
-        body = [i for i, b in enumerate(state.blocks) if b.kind not in ("heading", "front_matter") and (allowed is None or i in allowed)]
-        rest = [i for i, b in enumerate(state.blocks) if b.kind in ("heading", "front_matter") and (allowed is None or i in allowed)]
-        for order in (body, rest):
+        orders = state.memory.get("required_orders")
+        if orders is None:  # the same for every rule of the document
+            blocks_for = state.memory.get("blocks_for")
+            # with the prefilter on, only blocks holding one of this kind's triggers can hold a rule's trigger
+            allowed = None if blocks_for is None else blocks_for.get(id(type(self)), set())
+            body = [i for i, b in enumerate(state.blocks) if b.kind not in ("heading", "front_matter") and (allowed is None or i in allowed)]
+            rest = [i for i, b in enumerate(state.blocks) if b.kind in ("heading", "front_matter") and (allowed is None or i in allowed)]
+            orders = state.memory["required_orders"] = (body, rest)
+        for order in orders:
             found = self._scan_trigger(rule, state, kb, order)
             if found is not None:
                 return found
@@ -122,9 +125,14 @@ class CompiledRequired(CompiledKind):
                 continue
             cands = []
             if rx is not None:
-                m = rx.search(_lower(state, i))
-                if m:
-                    cands.append((m.start(), m.end()))
+                # packs repeat a rule's trigger words: one search per matcher and block
+                seen: dict[tuple[int, int], Any] = state.memory.setdefault("required_trigger_hits", {})
+                key = (id(rx), i)
+                if key not in seen:
+                    m = rx.search(_lower(state, i))
+                    seen[key] = (m.start(), m.end()) if m else None
+                if seen[key] is not None:
+                    cands.append(seen[key])
             if ents and (rule.spec.get("entity_context") != "promotion" or _block_promotes(state, i)):
                 for m in semantic.mentions(state, i):
                     if m.label != "SUBSTANCE":
