@@ -442,12 +442,13 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class Confirmed(tuple):
-    """An AND-trigger (tuple of literals) that also needs ``confirm``, a regex
-    (pattern, ignorecase) matching somewhere in the block's original text."""
+    """An AND-trigger (tuple of literals) that also needs ``confirm``: a regex
+    (pattern, ignorecase) matching somewhere in the block's original text, or
+    ``AnyOf`` substrings of which one must occur in it."""
 
-    confirm: tuple[str, bool] | None = None
+    confirm: tuple[str, bool] | AnyOf | None = None
 
-    def __new__(cls, items: Any, confirm: tuple[str, bool] | None) -> Confirmed:
+    def __new__(cls, items: Any, confirm: tuple[str, bool] | AnyOf | None) -> Confirmed:
         obj = super().__new__(cls, items)
         obj.confirm = confirm
         return obj
