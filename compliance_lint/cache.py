@@ -130,6 +130,15 @@ def environment_key() -> str:
     return h.hexdigest()[:20]
 
 
+def _stable(value: Any) -> Any:
+    """JSON stand-in for what json cannot encode. Sets are sorted: their order
+    follows the per-process string hash seed, and a key that changes from one
+    run to the next is a cache that never hits."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return str(value)
+
+
 def digest(*parts: Any) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -137,7 +146,7 @@ def digest(*parts: Any) -> str:
             h.update(part)
         else:
             # surrogatepass: a file name with undecodable bytes must not crash the key
-            h.update(json.dumps(part, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+            h.update(json.dumps(part, sort_keys=True, default=_stable, ensure_ascii=False).encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
 
@@ -157,16 +166,13 @@ def _on(namespace: str) -> bool:
 
 
 def get_json(namespace: str, key: str) -> Any:
-    if not _on(namespace):
+    data = get_bytes(namespace, key, ".json")
+    if data is None:
         return None
-    path = _path(namespace, key, ".json")
     try:
-        with open(path, "rb") as fh:
-            return _loads(fh.read())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        warn(f"ignoring unreadable cache entry {path} ({exc.__class__.__name__})")
+        return _loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        warn(f"ignoring unreadable cache entry {_path(namespace, key, '.json')} ({exc.__class__.__name__})")
         return None
 
 
@@ -306,7 +312,7 @@ def result_key(content: bytes, rules_key: str, context_key: str, display: str) -
 def has_results() -> bool:
     """Is there any per-file result in the cache? (No: every lookup would miss.)"""
     try:
-        return any(_path("results", "0" * 40, ".json").parent.parent.iterdir())
+        return any((cache_dir() / "results").iterdir())
     except OSError:
         return False
 

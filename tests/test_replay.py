@@ -97,3 +97,25 @@ def test_a_torn_entry_is_ignored(tree: Path, tmp_path: Path, monkeypatch: pytest
     touched = _no_linting(monkeypatch)
     again = run(["check", "--format", "json", "docs"])
     assert touched and again.stdout == first.stdout
+
+
+def test_the_key_is_the_same_in_every_process(tree: Path) -> None:
+    """A config with context keys (a set inside the config) gives one stored report, whatever
+    the string hash seed of the process: keys built from sets must not depend on their order."""
+    import os
+    import subprocess
+    import sys
+
+    root = tree.parent
+    with (root / ".compliance-lint.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("context:\n  product: supplement\n  audience: public\n  content: advertising\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    outs = []
+    for seed in ("1", "2", "3"):
+        proc = subprocess.run([sys.executable, "-m", "compliance_lint", "check", "--format", "json", "docs"], cwd=str(root),
+                              env=dict(env, PYTHONHASHSEED=seed), capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 1, proc.stderr
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1] == outs[2]
+    entries = list((Path(os.environ["COMPLIANCE_LINT_CACHE_DIR"]) / "replay").rglob("*.txt"))
+    assert len(entries) == 1
