@@ -137,12 +137,11 @@ class Linter:
             # not look anywhere else (kinds/required.py). Only in a one-language document:
             # a kind's finish() also reads blocks of the other language, whose plan has
             # other rules' triggers.
-            blocks_for: dict[int, set[int]] = {}
+            state.triggered = {}
             for i, (kinds, lg) in enumerate(zip(selected, langs, strict=True)):
                 compiled_here = self.compiled(lg) if kinds else ()
                 for k in kinds:
-                    blocks_for.setdefault(id(type(compiled_here[k])), set()).add(i)
-            state.memory["blocks_for"] = blocks_for
+                    state.triggered.setdefault(type(compiled_here[k]), set()).add(i)
         spacy_docs: dict[int, Any] = _LazyDocs(doc.blocks, langs)
         if selected is not None:
             # kinds with only a document-level finish() never need a block's Doc
@@ -176,7 +175,7 @@ class Linter:
         forget_confirmed()
         findings = self._findings(doc, state, hits, rule_changes or {})
         apply_suppressions(doc, findings, {a: r.id for r in self.rules for a in r.aliases} or None)
-        findings.sort(key=Finding.sort_key_fast)
+        findings.sort(key=Finding.sort_key)
         return findings
 
     def _findings(self, doc: SourceDocument, state: DocumentState, hits: list[Hit], changes: dict[str, str]) -> list[Finding]:

@@ -76,19 +76,33 @@ def context_key(config: Any, path: str) -> str:
     return key
 
 
+def _lookup(linter: Any, config: Any, path: str) -> tuple[bytes, str | None, FileResult | None]:
+    """(the file's bytes, its result-cache key, the cached result or None).
+
+    The key is None when the cache itself failed: a cache problem must never
+    cost a file its findings. Reading the file may raise ``SourceError``.
+    """
+    data = read_input(path)
+    try:
+        key = cache.result_key(data, linter.rules_key(), context_key(config, path), path)
+        found = cache.get_result(key)
+    except Exception:
+        if os.environ.get("COMPLIANCE_LINT_DEBUG"):
+            raise
+        return data, None, None
+    if found is None:
+        return data, key, None
+    return data, key, FileResult(display_path(path), findings=found, document=LazyDocument(path))
+
+
 def cached_result(linter: Any, config: Any, path: str) -> FileResult | None:
     """The cached result for ``path`` if there is one (None on a miss or any problem)."""
     try:
-        data = read_input(path)
-        key = cache.result_key(data, linter.rules_key(), context_key(config, path), path)
-        found = cache.get_result(key)
-    except Exception:  # unreadable file or cache: lint_one reports / recomputes it
+        return _lookup(linter, config, path)[2]
+    except Exception:  # unreadable file: lint_one reports it
         if os.environ.get("COMPLIANCE_LINT_DEBUG"):
             raise
         return None
-    if found is None:
-        return None
-    return FileResult(display_path(path), findings=found, document=LazyDocument(path))
 
 
 def lint_one(linter: Any, config: Any, path: str, named: bool, use_cache: bool) -> FileResult:
@@ -96,20 +110,13 @@ def lint_one(linter: Any, config: Any, path: str, named: bool, use_cache: bool) 
     if not use_cache:
         return lint_file(linter, config, path, named)
     try:
-        data = read_input(path)
+        data, key, found = _lookup(linter, config, path)
     except SourceError:
         return lint_file(linter, config, path, named)
-    try:
-        key = cache.result_key(data, linter.rules_key(), context_key(config, path), path)
-        found = cache.get_result(key)
-    except Exception:  # a cache problem must never cost a file its findings
-        if os.environ.get("COMPLIANCE_LINT_DEBUG"):
-            raise
-        return lint_file(linter, config, path, named, stdin_bytes=data)
     if found is not None:
-        return FileResult(display_path(path), findings=found, document=LazyDocument(path))
+        return found
     result = lint_file(linter, config, path, named, stdin_bytes=data)
-    if result.error is None and result.notice is None and not result.warnings:
+    if key is not None and result.error is None and result.notice is None and not result.warnings:
         cache.put_result(key, result.findings)
     return result
 

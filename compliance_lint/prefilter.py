@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-PLAN_VERSION = 5
+PLAN_VERSION = 6
 
 # Characters whose case mapping depends on context or differs between
 # str.lower() per token and per text, or that case-insensitive regex engines
@@ -63,7 +63,6 @@ class Plan:
     """What one language's rules need: JSON-serialisable."""
 
     lang: str
-    always: bool = False
     atoms: list[tuple[str, bool, bool]] = field(default_factory=list)  # literal, check start edge, check end edge
     requirements: list[tuple[int, ...]] = field(default_factory=list)  # OR of ANDs of atom ids
     # Per requirement, an index into ``confirms`` or -1: a regex (with its
@@ -90,7 +89,7 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "v": PLAN_VERSION, "lang": self.lang, "always": self.always,
+            "v": PLAN_VERSION, "lang": self.lang,
             "atoms": [list(a) for a in self.atoms], "requirements": [list(r) for r in self.requirements],
             "req_confirm": self.req_confirm, "confirms": [list(c) for c in self.confirms],
             "req_kind": self.req_kind, "always_kinds": self.always_kinds, "finish_only": self.finish_only,
@@ -104,7 +103,7 @@ class Plan:
         if data.get("v") != PLAN_VERSION:
             raise ValueError("plan version")
         return cls(
-            lang=str(data["lang"]), always=bool(data["always"]),
+            lang=str(data["lang"]),
             atoms=[(str(a[0]), bool(a[1]), bool(a[2])) for a in data["atoms"]],
             requirements=[tuple(int(i) for i in r) for r in data["requirements"]],
             req_confirm=[int(c) for c in data["req_confirm"]],
@@ -222,7 +221,6 @@ class PlanBuilder:
                 break
             reqs.append((req, trig))
         if triggers is None:
-            plan.always = True
             plan.always_kinds.append(kind_index)
             plan.finish_untriggered = plan.finish_untriggered or has_finish
             return
@@ -294,7 +292,6 @@ class Prefilter:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.always = plan.always
         self.always_blocks = frozenset(plan.always_blocks)
         self.checks = plan.atoms
         self.n_kinds = len(plan.kinds)

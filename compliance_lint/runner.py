@@ -44,7 +44,7 @@ class RunResult:
     @property
     def findings(self) -> list[Finding]:
         out = [f for r in self.files for f in r.findings]
-        out.sort(key=Finding.sort_key_fast)
+        out.sort(key=Finding.sort_key)
         return out
 
     @property

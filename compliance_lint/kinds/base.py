@@ -56,6 +56,14 @@ class DocumentState:
     blocks: list[Block]
     langs: list[str]
     memory: dict[str, Any] = field(default_factory=dict)
+    # Per compiled-kind class, the blocks whose text holds one of its triggers
+    # (prefilter.py); None when every block may (prefilter off, or a document in
+    # two languages, whose plans differ). A document-level finish() reads only these.
+    triggered: dict[type, set[int]] | None = None
+
+    def blocks_triggering(self, kind: type) -> set[int] | None:
+        """The blocks that may hold a trigger of ``kind`` (None: any block)."""
+        return None if self.triggered is None else self.triggered.get(kind, set())
 
 
 class TokenTrigger(str):

@@ -98,10 +98,10 @@ class CompiledClaims(CompiledKind):
             self.items.append((r, rx, condition_filter(r.spec["conditions"], kb), after_rx))
         # every hit needs one of the rules' verbs (or "after" words) in its sentence:
         # one search for all of them skips the sentences that have none
-        all_verbs = sorted({w for r in rules for w in semantic.resolve_words(r.spec["verbs"])})
-        all_after = sorted({w for r in rules for w in semantic.resolve_words(r.spec.get("after") or [])})
-        self._any_verb = [m for m in (semantic.word_regex(tuple(all_verbs), True),
-                                      semantic.word_regex(tuple(all_after), False) if all_after else None) if m is not None]
+        self._all_verbs = sorted({w for r in rules for w in semantic.resolve_words(r.spec["verbs"])})
+        self._all_after = sorted({w for r in rules for w in semantic.resolve_words(r.spec.get("after") or [])})
+        self._any_verb = [m for m in (semantic.word_regex(tuple(self._all_verbs), True),
+                                      semantic.word_regex(tuple(self._all_after), False) if self._all_after else None) if m is not None]
         self.unless_before = {r.id: re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w.lower()) for w in r.spec["unless_before"]) + r")\s+(?:\S+\s+)?$")
                               for r in rules if r.spec.get("unless_before")}
 
@@ -110,12 +110,7 @@ class CompiledClaims(CompiledKind):
 
         # find() needs a condition mention in the block, and one of the rules'
         # claim verbs (or "after" words) in the same sentence
-        words: list[str] = []
-        after: list[str] = []
-        for r in self.items:
-            words.extend(semantic.resolve_words(r[0].spec["verbs"]))
-            after.extend(semantic.resolve_words(r[0].spec.get("after") or []))
-        confirm = words_confirm(words, True, after)
+        confirm = words_confirm(self._all_verbs, True, self._all_after)
         if confirm is None:
             return []
         return entity_triggers(("CONDITION",), confirm)

@@ -104,9 +104,8 @@ class CompiledRequired(CompiledKind):
         # the statement is missing.
         orders = state.memory.get("required_orders")
         if orders is None:  # the same for every rule of the document
-            blocks_for = state.memory.get("blocks_for")
             # with the prefilter on, only blocks holding one of this kind's triggers can hold a rule's trigger
-            allowed = None if blocks_for is None else blocks_for.get(id(type(self)), set())
+            allowed = state.blocks_triggering(type(self))
             body = [i for i, b in enumerate(state.blocks) if b.kind not in ("heading", "front_matter") and (allowed is None or i in allowed)]
             rest = [i for i, b in enumerate(state.blocks) if b.kind in ("heading", "front_matter") and (allowed is None or i in allowed)]
             orders = state.memory["required_orders"] = (body, rest)
