@@ -153,3 +153,45 @@ def test_one_changed_file_is_linted_without_a_pool(project: Path, tmp_path: Path
     results = [second.lint_file(linter, Config(), p, n) for p, n in files]
     assert [r.path for r in results] == [p for p, _ in files]
     assert any("miracle cure" in f.sentence for f in results[5].findings)
+
+
+def _finding(**changes: object) -> object:
+    from compliance_lint.models import Finding
+
+    values: dict[str, object] = dict(
+        rule="zpar.cure", pack="zpar", category="cure_claim", severity="error", message="cure it",
+        path="a.md", line=3, column=5, end_line=3, end_column=10, match="cures", citation="T 1",
+        citation_url="https://example.org/1", suggestion="s", sentence="It cures it.", start=40, end=45,
+        substance="BPC-157", notes=["negated"], fingerprint="0123456789abcdef", fix={"replace": "may help"},
+    )
+    values.update(changes)
+    return Finding(**values)
+
+
+def test_finding_survives_pickling_field_for_field() -> None:
+    """Workers pickle findings as positional values (Finding.__reduce__): every field must come back."""
+    import dataclasses
+    import pickle
+
+    original = _finding(suppressed=True, suppression_reason="reviewed", condition="obesity")
+    copy = pickle.loads(pickle.dumps(original, protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == original
+    assert dataclasses.asdict(copy) == dataclasses.asdict(original)
+    assert copy.notes is not original.notes  # a fresh list, not shared state
+
+
+def test_shared_strings_change_no_value() -> None:
+    """_share_strings makes equal strings one object; values and the pickle's meaning are unchanged."""
+    import pickle
+
+    from compliance_lint.parallel import _share_strings
+
+    a = _finding(sentence="".join(["It cures ", "it."]), rule="zpar.a")
+    b = _finding(sentence="".join(["It cures ", "i", "t."]), rule="zpar.b")
+    assert a.sentence is not b.sentence
+    before = pickle.dumps([a, b])
+    _share_strings([a, b])
+    assert a.sentence is b.sentence and a.sentence == "It cures it."
+    assert a.rule == "zpar.a" and b.rule == "zpar.b"
+    assert pickle.loads(pickle.dumps([a, b])) == pickle.loads(before)
+    assert len(pickle.dumps([a, b])) < len(before)
