@@ -17,9 +17,10 @@ import yaml
 from fuzzkit import documents
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markdown_it.token import Token
 
 from compliance_lint.positions import LineIndex
-from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _parser, _plain_inline, new_parser
+from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _inline, _parser, _plain_inline, _plain_text, new_parser
 from compliance_lint.textmap import (
     HOMOGLYPHS,
     INVISIBLE,
@@ -43,24 +44,39 @@ _plain_piece = st.one_of(
 plain_documents = st.lists(_plain_piece, max_size=40).map("".join)
 
 _STOCK = {ic: new_parser(ic, shortcuts=False) for ic in (True, False)}
+_FULL = {ic: new_parser(ic) for ic in (True, False)}  # the shortcuts, every inline token's children made
 
 
 def _tokens(md: Any, text: str) -> list[dict[str, Any]]:
     return [t.as_dict() for t in md.parse(text)]
 
 
+def _expanded(tokens: list[Token]) -> list[Token]:
+    """Lazy tokens with the children left unmade filled in as markdown-it makes them."""
+    for tok in tokens:
+        if tok.type == "inline" and tok.children is None:
+            tok.children = _plain_inline(tok.content)
+    return tokens
+
+
 def _assert_same_tokens(text: str) -> None:
     for indented_code in (True, False):
-        assert _tokens(_parser(indented_code), text) == _tokens(_STOCK[indented_code], text), (indented_code, text)
+        stock = _tokens(_STOCK[indented_code], text)
+        assert _tokens(_FULL[indented_code], text) == stock, (indented_code, text)
+        assert [t.as_dict() for t in _expanded(_parser(indented_code).parse(text))] == stock, (indented_code, text)
 
 
 def test_shortcut_is_installed() -> None:
     for indented_code in (True, False):
         assert len(_parser(indented_code).block.ruler.getRules("paragraph")) == 1
         assert len(_STOCK[indented_code].block.ruler.getRules("paragraph")) > 1
-        rules = _parser(indented_code).core.ruler.__rules__
-        assert any(r.name == "inline" and r.fn.__name__ == "_inline_rule" for r in rules)
-        assert not any(r.name == "inline" and r.fn.__name__ == "_inline_rule" for r in _STOCK[indented_code].core.ruler.__rules__)
+        rules = {r.name: r.fn.__name__ for r in _parser(indented_code).core.ruler.__rules__ if r.enabled}
+        assert rules == {"normalize": "_normalize_rule", "block": "block", "inline": "_lazy_inline_rule", "text_join": "_lazy_text_join"}
+        rules = {r.name: r.fn.__name__ for r in _FULL[indented_code].core.ruler.__rules__}
+        assert rules["inline"] == "_inline_rule"
+        assert not any(r.fn.__name__.startswith("_") for r in _STOCK[indented_code].core.ruler.__rules__)
+    tokens = _parser().parse("plain *markup*\n\nplain\nlines")
+    assert [t.children is None for t in tokens if t.type == "inline"] == [False, True]
 
 
 @pytest.mark.parametrize("text", [
@@ -102,6 +118,31 @@ block_documents = st.lists(_block_line, max_size=25).map(lambda lines: "\n".join
 @example("a\n---\nb\n===\n- x\n  1. y\n     ```\n     z\n~~~")
 def test_block_dispatch_same_tokens(text: str) -> None:
     _assert_same_tokens(text)
+
+
+_plain_source = st.lists(st.sampled_from(["a", "cure", " ", "  ", "\t", "\n", "\r\n", "\r", "- ", "> ", "é", "\u3000"]), max_size=30).map("".join)
+
+
+@FAST
+@given(_plain_source, st.data())
+@example("a\nb", None)
+@example("a  \n b\r\nc", None)
+def test_plain_text_same_as_plain_inline_tokens(source: str, data: Any) -> None:
+    """``_plain_text`` adds what ``_inline`` adds walking the tokens of ``_plain_inline``."""
+    if data is None:
+        start, end, content = 0, len(source), source.replace("\r\n", "\n").strip()
+    else:
+        start = data.draw(st.integers(0, len(source)))
+        end = data.draw(st.integers(start, len(source)))
+        content = data.draw(st.one_of(st.just(source[start:end]), st.just(source[start:end].replace("\r\n", "\n").strip()),
+                                      st.text(st.sampled_from("a \t\n"), max_size=8)))
+    fast, plain = BlockBuilder(), BlockBuilder()
+    for builder in (fast, plain):
+        builder.add_char("x", 0)
+    fast_pos = _plain_text(content, source, start, end, fast)
+    plain_pos = _inline(_plain_inline(content), source, start, end, plain, [])
+    assert (fast_pos, "".join(fast.chars), fast.offsets, fast.top) == (plain_pos, "".join(plain.chars), plain.offsets, plain.top)
+    assert fast.chars[-1][-1:] == plain.chars[-1][-1:]  # what the next separator looks at
 
 
 def test_plain_inline_breaks() -> None:

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from markdown_it import MarkdownIt, rules_block
 from markdown_it.ruler import Ruler
+from markdown_it.rules_core import normalize
+from markdown_it.rules_core.text_join import _join_text_tokens
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.front_matter import index as front_matter_index
@@ -39,17 +41,22 @@ _HANDLED = frozenset({"front_matter", "heading_open", "heading_close", "tr_open"
 
 
 def _parser(indented_code: bool = True) -> MarkdownIt:
+    """The parser ``parse_markdown`` uses: with the shortcuts, plain inline text left unparsed."""
     md = _MD.get(indented_code)
     if md is None:
-        md = _MD[indented_code] = new_parser(indented_code)
+        md = _MD[indented_code] = new_parser(indented_code, lazy=True)
     return md
 
 
-def new_parser(indented_code: bool = True, shortcuts: bool = True) -> MarkdownIt:
+def new_parser(indented_code: bool = True, shortcuts: bool = True, lazy: bool = False) -> MarkdownIt:
     """The markdown-it parser; ``shortcuts`` adds the shortcuts for plain inline text and block rules.
 
     With or without the shortcuts the tokens are the same (tests/test_parse_equivalence.py
-    compares them, and the documents parsed with them).
+    compares them, and the documents parsed with them). ``lazy`` (with ``shortcuts``)
+    leaves the children of an inline token without inline markup unmade (``None``):
+    ``parse_markdown`` maps its content straight to the source (``_plain_text``), and
+    making the tokens that ``_plain_inline`` would make only to walk them was a
+    good part of the parse.
     """
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
@@ -57,7 +64,12 @@ def new_parser(indented_code: bool = True, shortcuts: bool = True) -> MarkdownIt
         md.disable("code")  # MDX: indented prose inside components is prose
     md.use(front_matter_plugin)
     if shortcuts and _shortcut_applies(md):
-        md.core.ruler.at("inline", _inline_rule)
+        md.core.ruler.at("normalize", _normalize_rule)
+        if lazy:
+            md.core.ruler.at("inline", _lazy_inline_rule)
+            md.core.ruler.at("text_join", _lazy_text_join)
+        else:
+            md.core.ruler.at("inline", _inline_rule)
     if shortcuts:
         md.block.ruler.__class__ = _DispatchRuler
         md.block.ruler.dispatch = {}
@@ -181,6 +193,41 @@ def _inline_rule(state: Any) -> None:
             md.inline.parse(content, md, state.env, token.children)
 
 
+def _normalize_rule(state: Any) -> None:
+    """markdown-it's core "normalize" rule (line breaks to ``\\n``, NUL to U+FFFD),
+    skipped when there is nothing to replace (two regex substitutions copied the text)."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
+def _lazy_inline_rule(state: Any) -> None:
+    """``_inline_rule`` leaving the children of an inline token without markup as ``None``."""
+    md = state.md
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        content = token.content
+        if _INLINE_MARKUP.search(content) is None:
+            token.children = None
+            continue
+        if token.children is None:
+            token.children = []
+        md.inline.parse(content, md, state.env, token.children)
+
+
+def _lazy_text_join(state: Any) -> None:
+    """markdown-it's core "text_join" rule, passing over the children left unmade."""
+    for token in state.tokens:
+        if token.type != "inline" or token.children is None:
+            continue
+        children = token.children
+        for child in children:
+            # image `alt` is parsed into its own token tree
+            if child.children:
+                child.children = _join_text_tokens(child.children)
+        token.children = _join_text_tokens(children)
+
+
 def _plain_inline(content: str) -> list[Token]:
     """Children of an inline token whose content has no inline markup."""
     out: list[Token] = []
@@ -291,11 +338,14 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
         builder = row_builder if row_builder is not None else BlockBuilder()
         if row_builder is not None and row_builder.chars:
             row_builder.separator(cursor)
-        attr_blocks: list[Block] = []
-        cursor = _inline(tok.children or [], text, cursor, end, builder, directives, attr_blocks)
-        for b in attr_blocks:
-            b.heading = b.heading or heading
-        blocks.extend(attr_blocks)
+        if tok.children is None:
+            cursor = _plain_text(tok.content, text, cursor, end, builder)
+        else:
+            attr_blocks: list[Block] = []
+            cursor = _inline(tok.children, text, cursor, end, builder, directives, attr_blocks)
+            for b in attr_blocks:
+                b.heading = b.heading or heading
+            blocks.extend(attr_blocks)
         if row_builder is not None:
             row_cursor[key] = cursor
             continue
@@ -366,6 +416,38 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
                 builder.add_mapped(alt, offsets)
             cursor = _skip_link_target(text, cursor, end)
             builder.separator(cursor)
+    return cursor
+
+
+def _plain_text(content: str, text: str, cursor: int, end: int, builder: BlockBuilder) -> int:
+    """What ``_inline`` does with ``_plain_inline(content)``, without making the tokens.
+
+    Most paragraphs are copied from the source line for line: then the lines and
+    the spaces standing for their breaks are that stretch of the source, added at once.
+    """
+    if "\n" not in content:
+        return builder.add_aligned(text, cursor, end, content) if content else cursor
+    n = len(content)
+    if (cursor + n <= end and text.startswith(content, cursor)
+            and " \n" not in content and "\n " not in content and "\n\t" not in content and "\n\n" not in content):
+        # Each line is found verbatim where the one before it ended, each break
+        # is the "\n" right after it (a separator, as no line ends with a space).
+        builder.add_source(content.replace("\n", " "), cursor)
+        return cursor + n
+    lines = content.split("\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if i:
+            line = line.lstrip(" \t")
+        if i < last and line.endswith(" "):
+            # two or more spaces make a hard break and are dropped; one is dropped
+            line = line.rstrip(" ") if line.endswith("  ") else line[:-1]
+        if line:
+            cursor = builder.add_aligned(text, cursor, end, line)
+        if i < last:
+            nl = _next_break(text, cursor, end)
+            builder.separator(nl)
+            cursor = nl + 1 if nl < end else cursor
     return cursor
 
 
