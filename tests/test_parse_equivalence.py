@@ -127,6 +127,9 @@ _plain_source = st.lists(st.sampled_from(["a", "cure", " ", "  ", "\t", "\n", "\
 @given(_plain_source, st.data())
 @example("a\nb", None)
 @example("a  \n b\r\nc", None)
+@example("a\n\tb", None)
+@example("a \nb", None)
+@example("a\n b\n\u3000c", None)
 def test_plain_text_same_as_plain_inline_tokens(source: str, data: Any) -> None:
     """``_plain_text`` adds what ``_inline`` adds walking the tokens of ``_plain_inline``."""
     if data is None:
