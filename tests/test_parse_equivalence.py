@@ -148,6 +148,32 @@ def test_plain_text_same_as_plain_inline_tokens(source: str, data: Any) -> None:
     assert fast.chars[-1][-1:] == plain.chars[-1][-1:]  # what the next separator looks at
 
 
+@FAST
+@given(block_documents, st.sampled_from(["root", "list", "blockquote", "paragraph"]), st.integers(0, 4))
+@example("a\n===", "root", 0)
+@example("a\nb\n- c", "list", 0)
+@example("    a\nb", "root", 0)
+def test_lheading_gate_same_as_lheading(text: str, parent: str, indent: int) -> None:
+    """The gated setext heading rule returns and leaves what markdown-it's does, at every line."""
+    from markdown_it import rules_block
+    from markdown_it.rules_block import StateBlock
+
+    from compliance_lint.sources.markdown import _lheading
+
+    for indented_code in (True, False):
+        md = _STOCK[indented_code]
+        for line in range(text.count("\n") + 1):
+            seen = []
+            for rule in (_lheading, rules_block.lheading):
+                state = StateBlock(text, md, {}, [])
+                state.parentType, state.blkIndent = parent, indent
+                if line >= state.lineMax:
+                    continue
+                ok = rule(state, line, state.lineMax, False)
+                seen.append((ok, state.line, state.parentType, [t.as_dict() for t in state.tokens]))
+            assert len(set(map(repr, seen))) <= 1, (text, line, seen)
+
+
 def test_plain_inline_breaks() -> None:
     got = [(t.type, t.content) for t in _plain_inline("a  \nb \n\t c\td\t\ne")]
     assert got == [("text", "a"), ("hardbreak", ""), ("text", "b"), ("softbreak", ""), ("text", "c\td\t"),

@@ -71,6 +71,8 @@ def new_parser(indented_code: bool = True, shortcuts: bool = True, lazy: bool = 
         else:
             md.core.ruler.at("inline", _inline_rule)
     if shortcuts:
+        if md.block.ruler.get_all_rules().count("lheading"):
+            md.block.ruler.at("lheading", _lheading)
         md.block.ruler.__class__ = _DispatchRuler
         md.block.ruler.dispatch = {}
     return md
@@ -151,6 +153,29 @@ def _dispatch_chain(rules: list[Any]) -> list[Any]:
         return False
 
     return [chain]
+
+
+def _lheading(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's setext heading rule, passed over when no line can underline.
+
+    It is tried before the paragraph rule at every paragraph, walking the lines
+    (trying every rule that could end the paragraph on each) for a line of "="
+    or "-"; when no line before the next blank one starts with either, it finds
+    none, and returns False leaving what it leaves then: the parent type set to
+    "paragraph" (past its code block check).
+    """
+    src, begins, shifts, ends = state.src, state.bMarks, state.tShift, state.eMarks
+    line = start_line + 1
+    while line < end_line:
+        pos = begins[line] + shifts[line]
+        if pos >= ends[line]:
+            break  # an empty line ends the walk
+        if src[pos] in "-=":
+            return rules_block.lheading(state, start_line, end_line, silent)
+        line += 1
+    if not state.is_code_block(start_line):
+        state.parentType = "paragraph"
+    return False
 
 
 # Inline rules of the parser above and the characters that can start one; any
