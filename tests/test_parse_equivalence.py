@@ -31,6 +31,7 @@ from compliance_lint.textmap import (
     clamp_offsets,
     normalise,
     split_long_blocks,
+    verbatim_block,
 )
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -264,6 +265,20 @@ def test_add_aligned_is_align_then_add_mapped(source: str, start: int, end: int,
     offsets, plain_pos = align(source, start, end, target)
     plain.add_mapped(target, offsets)
     assert (pos, fast.chars, fast.offsets) == (plain_pos, plain.chars, plain.offsets)
+
+
+@FAST
+@given(st.text(st.one_of(st.sampled_from("ab c.\t\u00a0\u200b\u0441根 @"), st.characters(blacklist_categories=("Cs",))), max_size=30)
+       | st.sampled_from(["see https://x.y", "a@b.co", "   ", "", "cure"]),
+       st.sampled_from([0, 7, (1 << 18) - 5, 1 << 18]))
+def test_verbatim_block_same_as_builder(text: str, start: int) -> None:
+    builder = BlockBuilder()
+    builder.add_source(text, start)
+    plain = builder.build("heading", "h")
+    fast = verbatim_block(text, start, "heading", "h")
+    assert (fast is None) == (plain is None)
+    if fast is not None and plain is not None:
+        assert fast == plain and type(fast.offsets) is type(plain.offsets) and fast._top == plain._top  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("start,stop", [(0, 0), (0, 5), (3, 9), (4095, 4100), (100, 70_000), ((1 << 18) - 3, (1 << 18) + 4),

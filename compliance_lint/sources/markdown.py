@@ -24,7 +24,7 @@ from mdit_py_plugins.front_matter import index as front_matter_index
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import Directive, SourceDocument, parse_directive
 from compliance_lint.sources.html import extract_html
-from compliance_lint.textmap import Block, BlockBuilder, align, plain_blocks
+from compliance_lint.textmap import Block, BlockBuilder, align, plain_blocks, verbatim_block
 
 PROSE_FIELDS = ("title", "description", "summary", "excerpt", "subtitle")
 # Deep nesting beyond markdown-it's limit silently drops text (an evasion route):
@@ -358,6 +358,16 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
         if tok.type != "inline" or not tok.map:
             continue
         start, end = region(tok.map)
+        if row_builder is None and tok.children is None:
+            joined = _verbatim_plain(tok.content, text, start, end)
+            if joined is not None:
+                # the block the builder gives (_plain_text, then build), made at once
+                block = verbatim_block(joined, start, "heading" if in_heading else "paragraph", heading)
+                if block:
+                    blocks.append(block)
+                    if in_heading:
+                        heading = block.text.strip()
+                continue
         key = (tok.map[0], tok.map[1])
         cursor = row_cursor.get(key, start) if row_builder is not None else start
         builder = row_builder if row_builder is not None else BlockBuilder()
@@ -444,21 +454,36 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
     return cursor
 
 
+def _verbatim_plain(content: str, text: str, cursor: int, end: int) -> str | None:
+    """The prose of plain inline ``content`` when ``_plain_text`` finds all of it verbatim
+    at ``cursor`` (lines, and a space for each break), else ``None``.
+
+    Each line is then found where the one before it ended, each break is the
+    "\\n" right after it, a separator (no line ends with a space), so the
+    prose is that stretch of the source.
+    """
+    n = len(content)
+    if not n or cursor + n > end or not text.startswith(content, cursor):
+        return None
+    if "\n" not in content:
+        return content
+    if " \n" in content or "\n " in content or "\n\t" in content or "\n\n" in content:
+        return None
+    return content.replace("\n", " ")
+
+
 def _plain_text(content: str, text: str, cursor: int, end: int, builder: BlockBuilder) -> int:
     """What ``_inline`` does with ``_plain_inline(content)``, without making the tokens.
 
     Most paragraphs are copied from the source line for line: then the lines and
     the spaces standing for their breaks are that stretch of the source, added at once.
     """
+    joined = _verbatim_plain(content, text, cursor, end)
+    if joined is not None:
+        builder.add_source(joined, cursor)
+        return cursor + len(joined)
     if "\n" not in content:
         return builder.add_aligned(text, cursor, end, content) if content else cursor
-    n = len(content)
-    if (cursor + n <= end and text.startswith(content, cursor)
-            and " \n" not in content and "\n " not in content and "\n\t" not in content and "\n\n" not in content):
-        # Each line is found verbatim where the one before it ended, each break
-        # is the "\n" right after it (a separator, as no line ends with a space).
-        builder.add_source(content.replace("\n", " "), cursor)
-        return cursor + n
     lines = content.split("\n")
     last = len(lines) - 1
     for i, line in enumerate(lines):
