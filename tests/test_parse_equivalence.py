@@ -140,6 +140,18 @@ def test_plain_text_same_as_plain_inline_tokens(source: str, data: Any) -> None:
         end = data.draw(st.integers(start, len(source)))
         content = data.draw(st.one_of(st.just(source[start:end]), st.just(source[start:end].replace("\r\n", "\n").strip()),
                                       st.text(st.sampled_from("a \t\n"), max_size=8)))
+    _assert_plain_text_same(content, source, start, end)
+
+
+@pytest.mark.parametrize("source,content", [
+    ("- a\nb", "a\nb"), ("# a b", "a b"), ("> a\n> b", "a\nb"), ("1. a\n   b", "a\nb"), ("**a\nb", "a\nb"), ("a- a\nb", "a\nb"),
+    ("- \ta\nb", "a\nb"), ("-\na\nb", "a\nb"), ("- a\n- b", "a\n- b"), ("- " + "x" * 500 + "a", "a"),
+])
+def test_plain_text_past_markup(source: str, content: str) -> None:
+    _assert_plain_text_same(content, source, 0, len(source))
+
+
+def _assert_plain_text_same(content: str, source: str, start: int, end: int) -> None:
     fast, plain = BlockBuilder(), BlockBuilder()
     for builder in (fast, plain):
         builder.add_char("x", 0)

@@ -24,7 +24,7 @@ from mdit_py_plugins.front_matter import index as front_matter_index
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import Directive, SourceDocument, parse_directive
 from compliance_lint.sources.html import extract_html
-from compliance_lint.textmap import Block, BlockBuilder, align, plain_blocks, verbatim_block
+from compliance_lint.textmap import Block, BlockBuilder, _verbatim_after_markup, align, plain_blocks, verbatim_block
 
 PROSE_FIELDS = ("title", "description", "summary", "excerpt", "subtitle")
 # Deep nesting beyond markdown-it's limit silently drops text (an evasion route):
@@ -359,10 +359,10 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
             continue
         start, end = region(tok.map)
         if row_builder is None and tok.children is None:
-            joined = _verbatim_plain(tok.content, text, start, end)
-            if joined is not None:
+            found = _verbatim_plain(tok.content, text, start, end)
+            if found is not None:
                 # the block the builder gives (_plain_text, then build), made at once
-                block = verbatim_block(joined, start, "heading" if in_heading else "paragraph", heading)
+                block = verbatim_block(*found, "heading" if in_heading else "paragraph", heading)
                 if block:
                     blocks.append(block)
                     if in_heading:
@@ -454,22 +454,30 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
     return cursor
 
 
-def _verbatim_plain(content: str, text: str, cursor: int, end: int) -> str | None:
-    """The prose of plain inline ``content`` when ``_plain_text`` finds all of it verbatim
-    at ``cursor`` (lines, and a space for each break), else ``None``.
+def _verbatim_plain(content: str, text: str, cursor: int, end: int) -> tuple[str, int] | None:
+    """The prose of plain inline ``content`` and where it starts, when ``_plain_text``
+    finds all of it verbatim at ``cursor`` or just past markup there (lines, and a
+    space for each break), else ``None``.
 
     Each line is then found where the one before it ended, each break is the
     "\\n" right after it, a separator (no line ends with a space), so the
     prose is that stretch of the source.
     """
     n = len(content)
-    if not n or cursor + n > end or not text.startswith(content, cursor):
+    if not n:
         return None
+    at = cursor
+    if cursor + n > end or not text.startswith(content, cursor):
+        # past a list marker or "# ": where add_aligned finds the first line
+        first = content.partition("\n")[0]
+        at = _verbatim_after_markup(text, cursor, end, first) if first else -1
+        if at < 0 or at + n > end or not text.startswith(content, at):
+            return None
     if "\n" not in content:
-        return content
+        return content, at
     if " \n" in content or "\n " in content or "\n\t" in content or "\n\n" in content:
         return None
-    return content.replace("\n", " ")
+    return content.replace("\n", " "), at
 
 
 def _plain_text(content: str, text: str, cursor: int, end: int, builder: BlockBuilder) -> int:
@@ -478,10 +486,11 @@ def _plain_text(content: str, text: str, cursor: int, end: int, builder: BlockBu
     Most paragraphs are copied from the source line for line: then the lines and
     the spaces standing for their breaks are that stretch of the source, added at once.
     """
-    joined = _verbatim_plain(content, text, cursor, end)
-    if joined is not None:
-        builder.add_source(joined, cursor)
-        return cursor + len(joined)
+    found = _verbatim_plain(content, text, cursor, end)
+    if found is not None:
+        joined, at = found
+        builder.add_source(joined, at)
+        return at + len(joined)
     if "\n" not in content:
         return builder.add_aligned(text, cursor, end, content) if content else cursor
     lines = content.split("\n")
