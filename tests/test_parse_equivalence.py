@@ -166,6 +166,11 @@ def _assert_plain_text_same(content: str, source: str, start: int, end: int) -> 
 @example("a\n===", "root", 0)
 @example("a\nb\n- c", "list", 0)
 @example("    a\nb", "root", 0)
+@example("a\n- b\n--\t \nc", "list", 0)
+@example("a\n== \t", "root", 0)
+@example("a\n= =", "root", 0)
+@example("a\n-=", "root", 0)
+@example("a\n  ---\u3000", "root", 2)
 def test_lheading_gate_same_as_lheading(text: str, parent: str, indent: int) -> None:
     """The gated setext heading rule returns and leaves what markdown-it's does, at every line."""
     from markdown_it import rules_block

@@ -159,10 +159,10 @@ def _lheading(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
     """markdown-it's setext heading rule, passed over when no line can underline.
 
     It is tried before the paragraph rule at every paragraph, walking the lines
-    (trying every rule that could end the paragraph on each) for a line of "="
-    or "-"; when no line before the next blank one starts with either, it finds
-    none, and returns False leaving what it leaves then: the parent type set to
-    "paragraph" (past its code block check).
+    (trying every rule that could end the paragraph on each) for an underline:
+    a line of only "=" or only "-" (then spaces or tabs). When no line before the
+    next blank one is such, it finds none and returns False, leaving what it
+    leaves then: the parent type set to "paragraph" (past its code block check).
     """
     src, begins, shifts, ends = state.src, state.bMarks, state.tShift, state.eMarks
     line = start_line + 1
@@ -170,7 +170,8 @@ def _lheading(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
         pos = begins[line] + shifts[line]
         if pos >= ends[line]:
             break  # an empty line ends the walk
-        if src[pos] in "-=":
+        ch = src[pos]
+        if ch in "-=" and not src[pos:ends[line]].lstrip(ch).strip(" \t"):
             return rules_block.lheading(state, start_line, end_line, silent)
         line += 1
     if not state.is_code_block(start_line):
