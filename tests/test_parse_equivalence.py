@@ -266,6 +266,51 @@ def test_front_matter_gate() -> None:
     assert _composed(simple, _compose) == _composed(simple, lambda r: yaml.compose(r, Loader=yaml.SafeLoader))
 
 
+_flat_lines = st.one_of(
+    st.tuples(st.sampled_from(["title", "tags", "a", "on", "Yes", "null", "x_1", "k-2", "title"]),
+              st.one_of(st.just(""), _yaml_values.map(lambda v: " " + v)), st.sampled_from(["", " ", "  "])).map(lambda t: f"{t[0]}:{t[1]}{t[2]}"),
+    st.sampled_from(["", " ", "  - a", "a", "title:x", " title: x", "-", "[a, b]: c"]),
+)
+flat_documents = st.lists(_flat_lines, max_size=8).map(lambda lines: "".join(line + "\n" for line in lines))
+
+
+def _front_matter_reference(raw: str) -> Any:
+    """Data and scalar fields of front matter with the pure-Python loader, nodes composed."""
+    from compliance_lint.sources.markdown import _plain_data
+
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        data = _plain_data(node)
+    except yaml.YAMLError:
+        return ("error",)
+    if not isinstance(node, yaml.MappingNode):
+        return (repr(data), None)
+    return (repr(data), [(k.value, str(v.value), v.start_mark.index, v.end_mark.index)
+                         for k, v in node.value if isinstance(v, yaml.ScalarNode)])
+
+
+@FAST
+@given(flat_documents | yaml_documents)
+@example("title: x\ndate: 2026-09-18\non: yes\ntags: [a, b c , 1.5]\nempty:\nq: 'a # b'\nr: \"it: s\"\n\ntitle: again\n")
+@example("a: []\nb: [ ]\nc: 0x1F\nd: 1_000\ne: ~\nf: Null\ng: 1e3\nh: .5\n")
+@example("\n  \n")
+def test_flat_front_matter_same_as_composed(raw: str) -> None:
+    from compliance_lint.sources.markdown import _flat_front_matter
+
+    flat = _flat_front_matter(raw)
+    if flat is not None:
+        assert (repr(flat[0]), flat[1]) == _front_matter_reference(raw), raw
+
+
+def test_flat_front_matter_taken() -> None:
+    from compliance_lint.sources.markdown import _flat_front_matter
+
+    for raw in ["title: x\n", "title: \"a: b\"\ntags: [a, b]\n\ndate: 2026-09-18\n", "a:\n"]:
+        assert _flat_front_matter(raw) is not None, raw
+    for raw in ["", "\n", "a:\n  b: c\n", "- a\n", "a: b # c\n", "a: |\n  x\n", "a: &x 1\n", "a: b", "a:\tb\n", "a: b\r\n"]:
+        assert _flat_front_matter(raw) is None, raw
+
+
 # -- text mapping: shortcuts against the plain walk --
 
 _source_text = st.text(st.sampled_from("ab c\\&;#\n\r\t*_`é根\u200b"), max_size=60)

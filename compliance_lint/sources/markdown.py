@@ -564,28 +564,88 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
     content_start = lines.line_start(2)
     content_end = lines.line_start(tok.map[1]) if tok.map else len(text)
     raw = text[content_start:content_end]
-    try:
-        node = _compose(raw)
-        data = _plain_data(node)
-    except (yaml.YAMLError, RecursionError):
-        # Broken front matter is still shown by most renderers: lint it as text.
-        return {}, plain_blocks(raw, content_start, "front_matter")
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return {}, plain_blocks(raw, content_start, "front_matter") if data is not None and not isinstance(data, dict) else []
+    flat = _flat_front_matter(raw)
+    if flat is not None:
+        data, fields = flat
+    else:
+        try:
+            data, fields = _composed_front_matter(raw)
+        except (yaml.YAMLError, RecursionError):
+            # Broken front matter is still shown by most renderers: lint it as text.
+            return {}, plain_blocks(raw, content_start, "front_matter")
+        if not isinstance(data, dict) or fields is None:
+            return {}, plain_blocks(raw, content_start, "front_matter") if data is not None and not isinstance(data, dict) else []
     blocks: list[Block] = []
-    for key_node, value_node in node.value:
-        if key_node.value not in PROSE_FIELDS or not isinstance(value_node, yaml.ScalarNode):
+    for key, value, start, end in fields:
+        if key not in PROSE_FIELDS:
             continue
-        value = str(value_node.value)
-        vstart = content_start + value_node.start_mark.index
-        vend = content_start + value_node.end_mark.index
+        vstart = content_start + start
+        vend = content_start + end
         offsets, _ = align(text, vstart, vend, value)
         builder = BlockBuilder()
         builder.add_mapped(value, offsets)
-        block = builder.build("heading" if key_node.value == "title" else "front_matter")
+        block = builder.build("heading" if key == "title" else "front_matter")
         if block:
             blocks.append(block)
     return data, blocks
+
+
+# A field of front matter: its key, its scalar value as written (unquoted) and
+# where that value stands, from its first character (a quote) to past its last.
+_Field = tuple[str, str, int, int]
+
+
+def _composed_front_matter(raw: str) -> tuple[Any, list[_Field] | None]:
+    """Data of front matter composed by a YAML loader, and its fields with scalar
+    values (``None`` when it is not a mapping)."""
+    node = _compose(raw)
+    data = _plain_data(node)
+    if not isinstance(node, yaml.MappingNode):
+        return data, None
+    return data, [(key.value, str(value.value), value.start_mark.index, value.end_mark.index)
+                  for key, value in node.value if isinstance(value, yaml.ScalarNode)]
+
+
+def _flat_front_matter(raw: str) -> tuple[dict[Any, Any], list[_Field]] | None:
+    """``_composed_front_matter`` of flat front matter, read with a regex.
+
+    Front matter made only of ``key: value`` lines at the left margin (values
+    plain, quoted without escapes or a flow list of words, as in
+    ``_SIMPLE_YAML``), and blank lines, is a mapping of those keys; each scalar
+    is resolved (int, date, bool, ...) and constructed as the YAML loader does,
+    without composing nodes. Anything else gives ``None``.
+    """
+    if not _FLAT_YAML.match(raw):
+        return None
+    data: dict[Any, Any] = {}
+    fields: list[_Field] = []
+    for m in _FLAT_YAML_LINE.finditer(raw):
+        key = m.group(1)
+        if key is None:
+            continue  # a blank line
+        value = m.group(2)
+        start = m.start(2) if value is not None else m.end(1) + 1
+        if value is None:
+            fields.append((key, "", start, start))
+            data[_scalar(key)] = None
+        elif value[0] == "[":
+            items = [item.strip(" ") for item in value[1:-1].split(",")]
+            data[_scalar(key)] = [_scalar(item) for item in items] if items != [""] else []
+        elif value[0] in "\"'":
+            fields.append((key, value[1:-1], start, m.end(2)))
+            data[_scalar(key)] = value[1:-1]
+        else:
+            fields.append((key, value, start, m.end(2)))
+            data[_scalar(key)] = _scalar(value)
+    return (data, fields) if fields or data else None
+
+
+def _scalar(value: str) -> Any:
+    """A plain YAML scalar as the safe loader resolves and constructs it."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR_TAG:
+        return value
+    return _SCALAR_CONSTRUCTOR.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
 
 
 # Front matter made only of lines like these is composed by libyaml (C), which
@@ -600,6 +660,12 @@ _YAML_FLOW = r"\[ *(?:[A-Za-z0-9][A-Za-z0-9 ._-]*(?:, *[A-Za-z0-9][A-Za-z0-9 ._-
 _YAML_VALUE = rf"(?:{_YAML_QUOTED}|{_YAML_FLOW}|{_YAML_PLAIN})"
 # Every line unambiguous (no nested repeats of spaces), so matching stays linear.
 _SIMPLE_YAML = re.compile(rf"(?:(?: {{0,12}}(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YAML_VALUE})?|- +{_YAML_VALUE}))? *\n)*\Z")
+
+
+_FLAT_YAML_LINE = re.compile(rf"(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +({_YAML_VALUE}))?)? *\n")
+_FLAT_YAML = re.compile(rf"(?:(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YAML_VALUE})?)? *\n)*\Z")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _compose(raw: str) -> Any:
@@ -645,6 +711,10 @@ def _walk_nodes(node: Any) -> Any:
 class _Constructor(yaml.SafeLoader):
     def __init__(self) -> None:  # construct only: no stream
         yaml.constructor.SafeConstructor.__init__(self)
+
+
+# Constructs scalars only, which keeps no state in the constructor: shared.
+_SCALAR_CONSTRUCTOR = _Constructor()
 
 
 def _uncovered(text: str, lines: LineIndex, tokens: list[Any]) -> list[Block]:
