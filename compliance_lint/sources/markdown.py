@@ -10,6 +10,7 @@ HTML extractor so their text and comments (suppression directives) count.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from typing import Any
 
 import yaml
@@ -717,6 +718,9 @@ class _Constructor(yaml.SafeLoader):
 _SCALAR_CONSTRUCTOR = _Constructor()
 
 
+_LEVEL = attrgetter("level")
+
+
 def _uncovered(text: str, lines: LineIndex, tokens: list[Any]) -> list[Block]:
     """Lines no leaf token covers, when the parse hit markdown-it's depth limit.
 
@@ -724,7 +728,7 @@ def _uncovered(text: str, lines: LineIndex, tokens: list[Any]) -> list[Block]:
     blockquotes); that text is linted as plain text rather than silently
     skipped. Container tokens cover such lines, so only leaf tokens count.
     """
-    if not tokens or max(t.level for t in tokens) < MAX_NESTING - 1:
+    if not tokens or max(map(_LEVEL, tokens)) < MAX_NESTING - 1:
         return []
     count = lines.line_count()
     seen = bytearray(count + 1)
