@@ -580,11 +580,9 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
     for key, value, start, end in fields:
         if key not in PROSE_FIELDS:
             continue
-        vstart = content_start + start
-        vend = content_start + end
-        offsets, _ = align(text, vstart, vend, value)
         builder = BlockBuilder()
-        builder.add_mapped(value, offsets)
+        # align then add_mapped, without the walk when the value is verbatim (most are)
+        builder.add_aligned(text, content_start + start, content_start + end, value)
         block = builder.build("heading" if key == "title" else "front_matter")
         if block:
             blocks.append(block)
