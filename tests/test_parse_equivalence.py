@@ -101,6 +101,21 @@ def test_inline_shortcut_same_tokens_any(text: str) -> None:
     _assert_same_tokens(text)
 
 
+# Text whose only inline markup is backticks: code spans, unmatched runs, breaks.
+tick_documents = st.lists(st.sampled_from(["`", "``", "```", "a", "cure", " ", "  ", "\t", "\n", "  \n", " \n", "\n  ", "- ", "# ",
+                                           "|", "é", "\u3000"]), max_size=30).map("".join)
+
+
+@FAST
+@given(tick_documents)
+@example("a `b` c\n``d ` e``  \nf ` g")
+@example("`  `\n` a `\n`\nb\n`")
+def test_code_span_shortcut_same_tokens(text: str) -> None:
+    _assert_same_tokens(text)
+    inline = [t for t in _parser().parse(text) if t.type == "inline"]
+    assert all(t.children is not None for t in inline if "`" in t.content)
+
+
 # Lines that start (or almost start) every kind of block, nested and indented.
 _block_line = st.tuples(
     st.sampled_from(["", "", " ", "  ", "   ", "    ", "\t", "> ", ">", "> > ", "- ", "  - ", "1. ", "2) ", "* ", "+ "]),

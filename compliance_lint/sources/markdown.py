@@ -186,6 +186,8 @@ _INLINE_RULES = ["text", "newline", "escape", "backticks", "strikethrough", "emp
                  "autolink", "html_inline", "entity"]
 _INLINE_RULES2 = ["balance_pairs", "strikethrough", "emphasis", "fragments_join"]
 _INLINE_MARKUP = re.compile(r"[\\`~*_\[<&]")
+_NON_TICK_MARKUP = re.compile(r"[\\~*_\[<&]")
+_TICK_RUN = re.compile(r"`+")
 
 
 def _shortcut_applies(md: MarkdownIt) -> bool:
@@ -237,9 +239,45 @@ def _lazy_inline_rule(state: Any) -> None:
         if _INLINE_MARKUP.search(content) is None:
             token.children = None
             continue
+        if _NON_TICK_MARKUP.search(content) is None:
+            token.children = _code_span_inline(content)
+            continue
         if token.children is None:
             token.children = []
         md.inline.parse(content, md, state.env, token.children)
+
+
+def _code_span_inline(content: str) -> list[Token]:
+    """Children of an inline token whose only inline markup is backticks.
+
+    As markdown-it's backtick rule reads them: a run of backticks opens a code
+    span closed by the next run of the same length, else it is literal text;
+    the text between code spans becomes tokens as in ``_plain_inline`` (the
+    newline rule sees only the text since the last token).
+    """
+    out: list[Token] = []
+    runs = [(m.start(), m.end()) for m in _TICK_RUN.finditer(content)]
+    text_from = 0
+    i = 0
+    while i < len(runs):
+        start, pos = runs[i]
+        length = pos - start
+        close = next((j for j in range(i + 1, len(runs)) if runs[j][1] - runs[j][0] == length), -1)
+        if close < 0:
+            i += 1  # literal backticks: part of the text
+            continue
+        out.extend(_plain_inline(content[text_from:start]))
+        code = content[pos:runs[close][0]].replace("\n", " ")
+        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+            code = code[1:-1]  # one space off each side, unless all spaces
+        token = Token("code_inline", "code", 0)
+        token.markup = content[start:pos]
+        token.content = code
+        out.append(token)
+        text_from = runs[close][1]
+        i = close + 1
+    out.extend(_plain_inline(content[text_from:]))
+    return out
 
 
 def _lazy_text_join(state: Any) -> None:
