@@ -230,7 +230,9 @@ def _normalize_rule(state: Any) -> None:
 
 
 def _lazy_inline_rule(state: Any) -> None:
-    """``_inline_rule`` leaving the children of an inline token without markup as ``None``."""
+    """``_inline_rule`` leaving the children of an inline token without markup as ``None``
+    (``parse_markdown`` reads its content), and making those of text whose only
+    markup is backticks directly (``_code_span_inline``)."""
     md = state.md
     for token in state.tokens:
         if token.type != "inline":
