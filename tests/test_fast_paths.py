@@ -1,0 +1,72 @@
+"""Fast paths of the kinds and the engine agree with the general paths they shortcut."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+
+from compliance_lint.kinds.base import BlockScan, DocumentState
+from compliance_lint.kinds.regex import MAX_SENTENCE_FOR_RE, CompiledRegex, _span, guarded_matches
+from compliance_lint.models import Context
+from compliance_lint.nlp import get_nlp
+from compliance_lint.packs import load_registry
+from compliance_lint.prefilter import forget_confirmed
+from compliance_lint.textmap import Block
+
+
+@pytest.fixture(scope="module")
+def regex_kinds() -> dict[str, tuple[CompiledRegex, list[str]]]:
+    """Per language, all bundled regex rules compiled, and paragraphs made of their examples."""
+    registry = load_registry()
+    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "regex"]
+    out = {}
+    for lang in ("en", "zh"):
+        here = [r for r in rules if lang in r.languages]
+        examples = [e for r in here for e in r.examples_bad + r.examples_good]
+        joiner = "" if lang == "zh" else " "
+        # several examples per paragraph: items whose literals are in some sentences and not others
+        paras = [joiner.join(examples[i:i + k]) for k in (1, 3, 7) for i in range(0, len(examples), k)]
+        out[lang] = (CompiledRegex(here), paras)
+    return out
+
+
+def _scan(text: str, lang: str) -> BlockScan:
+    block = Block(text, array("q", range(len(text) + 1)))
+    state = DocumentState(context=Context(), blocks=[block], langs=[lang])
+    return BlockScan(0, block, get_nlp(lang)(text), lang, state)
+
+
+def _every_sentence(compiled: CompiledRegex, scan: BlockScan) -> list[tuple[str, int, int]]:
+    """Every sentence-scope item searched in every sentence: no literal or block gate."""
+    out = []
+    text = scan.block.text
+    for sent in scan.doc.sents:
+        s_text = text[sent.start_char:sent.end_char]
+        for rule, rx, unless, requires in compiled.items:
+            if rule.spec["scope"] == "block" or (unless and unless.search(s_text)) or (requires and not requires.search(s_text)):
+                continue
+            sample = s_text if rule.spec["engine"] == "re2" else s_text[:MAX_SENTENCE_FOR_RE]
+            for m in guarded_matches(rule, rx, sample):
+                a, b = _span(rx, m)
+                if b > a and rule.spec["subject"] == "none":
+                    out.append((rule.id, sent.start_char + a, sent.start_char + b))
+    return sorted(out)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_regex_block_gate_and_sentence_choice_agree(regex_kinds: dict, lang: str) -> None:
+    compiled, paras = regex_kinds[lang]
+    everything = list(range(len(compiled.items)))
+    found = 0
+    for text in paras:
+        forget_confirmed()
+        # the block gate: one encoding of the block, every item's question at once
+        assert compiled._gated(everything, text) == [i for i in everything if compiled._block_gate(i, text)]
+        # sentences chosen by the block's literal occurrences, against a search of every sentence
+        scan = _scan(text, lang)
+        fast = sorted((h.rule.id, h.start, h.end) for h in compiled.find(scan)
+                      if h.rule.spec["scope"] != "block" and h.rule.spec["subject"] == "none")
+        assert fast == _every_sentence(compiled, scan), text
+        found += len(fast)
+    assert found > 20
