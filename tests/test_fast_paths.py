@@ -70,3 +70,35 @@ def test_regex_block_gate_and_sentence_choice_agree(regex_kinds: dict, lang: str
         assert fast == _every_sentence(compiled, scan), text
         found += len(fast)
     assert found > 20
+
+
+def _hallmarks_by_regex_collapse(text: str, kind: str) -> list[int]:
+    """Where each hallmark first occurs: the kind's automaton over the text's
+    whitespace collapsed by ``re.sub`` (``semantic._collapsed``), as before ``_view``."""
+    from compliance_lint import doctype
+    from compliance_lint.semantic import _collapsed
+
+    low = text[:doctype.SCAN_CHARS].lower().replace("：", ":")
+    ac, owners, empty = doctype._hallmark_scanner(kind)
+    first: dict[int, int] = {}
+    if ac is not None:
+        view, omap = _collapsed(low)
+        doctype._first_hits(ac.find_matches_as_indexes(view, overlapping=True), owners, low, omap, first)
+    return sorted([0] * empty + list(first.values()))
+
+
+def test_doctype_one_scan_for_all_kinds_agrees_with_a_scan_per_kind() -> None:
+    from compliance_lint import doctype
+    from compliance_lint.semantic import lexicon_words
+
+    words = [str(w) for kind in doctype._KINDS for w in lexicon_words(f"document_kinds.{kind}")]
+    texts = ["", "Nothing to see here.", "\n\n".join(words), " ".join(w.upper() for w in words[::3]),
+             "x".join(words[::2]), "\t".join(w.replace(" ", "\n  ") for w in words[1::2])]
+    texts += ["Intro.\n\n" + "\n\n".join(words[i:i + 5]) for i in range(0, len(words), 5)]
+    texts += ["  \n " + " \u3000 ".join(words[i:i + 9]) + "\n" for i in range(0, len(words), 9)]
+    for text in texts:
+        for kind in doctype._KINDS:
+            doctype._recent.clear()
+            assert doctype._positions(text, kind) == doctype._scan_kind(text, kind), (kind, text[:80])
+            assert doctype._scan_kind(text, kind) == _hallmarks_by_regex_collapse(text, kind), (kind, text[:80])
+            assert doctype._positions(text, kind) == doctype._scan_kind(text, kind)  # remembered
