@@ -5,6 +5,8 @@ from __future__ import annotations
 from array import array
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from compliance_lint.kinds.base import BlockScan, DocumentState
 from compliance_lint.kinds.regex import MAX_SENTENCE_FOR_RE, CompiledRegex, _span, guarded_matches
@@ -102,3 +104,22 @@ def test_doctype_one_scan_for_all_kinds_agrees_with_a_scan_per_kind() -> None:
             assert doctype._positions(text, kind) == doctype._scan_kind(text, kind), (kind, text[:80])
             assert doctype._scan_kind(text, kind) == _hallmarks_by_regex_collapse(text, kind), (kind, text[:80])
             assert doctype._positions(text, kind) == doctype._scan_kind(text, kind)  # remembered
+
+
+@pytest.mark.parametrize("text", ["", "Not a substitute for medicine.", "A_B c-d\tE\n\nF__9 ", "本品 不能\n代替药物！ Ｆｕｌｌ", "Ünïcode\u00a0space\u2028x İ", "x" * 50 + " .,;\x00\x7f"])
+def test_required_squash_agrees_with_the_regex(text: str) -> None:
+    import re
+
+    from compliance_lint.kinds.required import squash
+
+    assert squash(text) == re.sub(r"[\W_]+", "", text.lower())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet=st.characters(max_codepoint=127)))
+def test_required_squash_agrees_with_the_regex_on_any_text(text: str) -> None:
+    import re
+
+    from compliance_lint.kinds.required import squash
+
+    assert squash(text) == re.sub(r"[\W_]+", "", text.lower())

@@ -32,10 +32,20 @@ from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
 
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
+# The ASCII characters ``[\W_]`` matches: deleted from ASCII text in one C pass.
+_ASCII_STRIP = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 def squash(text: str) -> str:
-    return _STRIP.sub("", text.lower())
+    """``text`` lower-cased, with everything but letters and digits removed.
+
+    Squashed once per document that holds a trigger: the regex substitution
+    over a whole document cost more than all the trigger searches, so ASCII
+    text (most documents) is squashed by ``bytes.translate`` instead, and
+    other text has its whitespace (most of what goes) split away first."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, _ASCII_STRIP).decode("ascii").lower()
+    return _STRIP.sub("", "".join(text.lower().split()))
 
 
 class Kind(KindBase):
