@@ -123,3 +123,24 @@ def test_required_squash_agrees_with_the_regex_on_any_text(text: str) -> None:
     from compliance_lint.kinds.required import squash
 
     assert squash(text) == re.sub(r"[\W_]+", "", text.lower())
+
+
+def test_required_trigger_keys_never_rule_out_a_trigger_match() -> None:
+    from compliance_lint.kinds.required import CompiledRequired, _lower
+
+    registry = load_registry()
+    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "required"]
+    texts = [e for r in registry.rules(sorted(registry.packs)) for e in r.examples_bad + r.examples_good]
+    texts += [t.replace(" ", "\n  ") for t in texts] + ["".join(texts[i:i + 9]) for i in range(0, len(texts), 9)]
+    checked = ruled_out = 0
+    for lang in ("en", "zh"):
+        compiled = CompiledRequired([r for r in rules if lang in r.languages], lang)
+        blocks = [Block(t, array("q", range(len(t) + 1))) for t in texts]
+        state = DocumentState(context=Context(), blocks=blocks, langs=[lang] * len(blocks))
+        for rx in {id(rx): rx for rx in compiled.trigger_rx.values() if rx is not None}.values():
+            for i in range(len(blocks)):
+                may = compiled._keys.may_match(rx, state, i)
+                assert may or rx.search(_lower(state, i)) is None, (texts[i][:80], rx)
+                checked += 1
+                ruled_out += not may
+    assert checked > 1000 and ruled_out > 1000
