@@ -184,11 +184,19 @@ class Linter:
         seen: set[tuple[str, int, int]] = set()
         report = bool(state.memory.get("report"))
         occurrences: dict[str, int] = defaultdict(int)
+        # The packs repeat a rule per jurisdiction: several hits share a span (a
+        # quarter of the attribution questions were new). Per rule its context
+        # test, and per span (block, start, end) whether it is attributed.
+        context_ok: dict[str, bool] = {}
+        attributed: dict[tuple[int, int, int], bool] = {}
         for hit in hits:
             rule = hit.rule
             block = doc.blocks[hit.block]
             lang = state.langs[hit.block]
-            if not _context_ok(rule, state.context):
+            ok = context_ok.get(rule.id)
+            if ok is None:
+                ok = context_ok[rule.id] = _context_ok(rule, state.context)
+            if not ok:
                 continue
             level = changes.get(rule.id) or changes.get(rule.pack) or changes.get(f"{rule.pack}/{rule.category}")
             if level == "off":
@@ -216,10 +224,15 @@ class Linter:
             attribution = rule.attribution
             if attribution == "none" and report and rule.kind != "required":
                 attribution = "lowers"  # a quoted testimonial in a warning letter is the seller's, not the writer's
-            if attribution != "none" and (
-                marks.attributed(s_text, rs, re_, lang, report=report, block=block.text, span=(hit.start, hit.end))
-                or (report and _in_blockquote(doc.text, block.span(hit.start, hit.end)[0]))
-            ):
+            if attribution != "none":
+                span_key = (hit.block, hit.start, hit.end)
+                quoted = attributed.get(span_key)
+                if quoted is None:
+                    quoted = attributed[span_key] = (
+                        marks.attributed(s_text, rs, re_, lang, report=report, block=block.text, span=(hit.start, hit.end))
+                        or (report and _in_blockquote(doc.text, block.span(hit.start, hit.end)[0]))
+                    )
+            if attribution != "none" and quoted:
                 if attribution == "clears":
                     continue
                 severity = "info"
