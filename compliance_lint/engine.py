@@ -19,7 +19,7 @@ from compliance_lint import doctype, marks
 from compliance_lint.kinds import get_kind
 from compliance_lint.kinds.base import BlockScan, CompiledKind, DocumentState, Hit, sentence_chars
 from compliance_lint.models import SEVERITIES, Context, Finding, Rule
-from compliance_lint.nlp import detect_lang, get_nlp
+from compliance_lint.nlp import detect_lang, get_nlp, make_docs
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import SourceDocument
 from compliance_lint.suppress import apply_suppressions
@@ -151,7 +151,7 @@ class Linter:
             if not idx:
                 continue
             nlp = get_nlp(lang)
-            for i, sdoc in zip(idx, nlp.pipe(_chunks(doc.blocks[i].text for i in idx), batch_size=64), strict=False):
+            for i, sdoc in zip(idx, make_docs(nlp, [doc.blocks[i].text for i in idx]), strict=True):
                 spacy_docs[i] = sdoc
         state.memory["docs"] = spacy_docs
         # A regulator's report (warning letter, ruling, 通报): every quotation in it is reported (doctype.py).
@@ -372,7 +372,3 @@ def _zh_names() -> dict[str, str]:
 @lru_cache(maxsize=2048)
 def _norm_sentence(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
-
-
-def _chunks(texts: Any) -> Any:
-    yield from texts

@@ -144,3 +144,19 @@ def test_required_trigger_keys_never_rule_out_a_trigger_match() -> None:
                 checked += 1
                 ruled_out += not may
     assert checked > 1000 and ruled_out > 1000
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_make_docs_agrees_with_nlp_pipe(regex_kinds: dict, lang: str) -> None:
+    from spacy.attrs import IS_SPACE, ORTH, SENT_START
+
+    from compliance_lint.nlp import LONG_RUN, MAX_SENT_TOKENS, make_docs
+
+    _compiled, paras = regex_kinds[lang]
+    texts = paras[:200] + ["", " ", "x" * (LONG_RUN * 3) + " tail. Next one", "word " * (MAX_SENT_TOKENS * 2),
+                           "a. b! c? d; e… f。g！h", "本品不能代替药物。\n根治！"]
+    nlp = get_nlp(lang)
+    for ours, theirs in zip(make_docs(nlp, texts), nlp.pipe(texts), strict=True):
+        assert ours.text == theirs.text
+        assert ours.to_array([ORTH, IS_SPACE, SENT_START]).tolist() == theirs.to_array([ORTH, IS_SPACE, SENT_START]).tolist()
+        assert [(s.start_char, s.end_char) for s in ours.sents] == [(s.start_char, s.end_char) for s in theirs.sents]
