@@ -278,7 +278,7 @@ class _LazyDocs(dict):
     def __missing__(self, index: int) -> Any:
         if not isinstance(index, int) or not 0 <= index < len(self._blocks):
             raise KeyError(index)
-        sdoc = get_nlp(self._langs[index])(self._blocks[index].text)
+        sdoc = next(make_docs(get_nlp(self._langs[index]), [self._blocks[index].text]))
         self[index] = sdoc
         return sdoc
 

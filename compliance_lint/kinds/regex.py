@@ -161,6 +161,7 @@ class CompiledRegex(CompiledKind):
             )
             for r in rules
         ]
+        self._groups = [_match_group(rx) for _r, rx, *_ in self.items]
         self._has_block = any(r.spec.get("scope") == "block" for r, *_ in self.items)
         self._dnfs, gates, self._lits, self._lit_ac = _literal_gates([r for r, *_ in self.items])
         self._always_idx = [i for i, g in enumerate(gates) if g is None]
@@ -281,7 +282,7 @@ class CompiledRegex(CompiledKind):
                 if requires and not requires.search(text):
                     continue
                 for m in guarded_matches(rule, rx, text if rule.spec["engine"] == "re2" else sample_re):
-                    a, b = _span(rx, m)
+                    a, b = _span_in(m, self._groups[idx])
                     if b > a and _subject_ok(scan, rule, text, a, b):
                         yield Hit(rule, scan.index, a, b)
         in_sentence = [idx for idx in runnable if items[idx][0].spec.get("scope") != "block"]
@@ -305,7 +306,8 @@ class CompiledRegex(CompiledKind):
                     spans = spans_of[same] = []
                     if not (unless and unless.search(text)) and not (requires and not requires.search(text)):
                         sample = text if rule.spec["engine"] == "re2" else text[:MAX_SENTENCE_FOR_RE]
-                        spans.extend(_span(rx, m) for m in guarded_matches(rule, rx, sample))
+                        group = self._groups[idx]
+                        spans.extend(_span_in(m, group) for m in guarded_matches(rule, rx, sample))
                 for a, b in spans:
                     if b > a and _subject_ok(scan, rule, text, base + a, base + b):
                         yield Hit(rule, scan.index, base + a, base + b)
@@ -376,9 +378,19 @@ def _literal_gates(rules: list[Rule]) -> tuple[list[Any], list[list[frozenset[in
 
 def _span(rx: Any, m: Any) -> tuple[int, int]:
     """The match, or its group named ``match`` when the pattern has one that took part."""
-    idx = (getattr(rx, "groupindex", None) or {}).get("match")
-    if idx is not None and m.start(idx) >= 0:
-        return m.start(idx), m.end(idx)
+    return _span_in(m, _match_group(rx))
+
+
+def _match_group(rx: Any) -> int | None:
+    """The number of ``rx``'s group named ``match``, if it has one (RE2 builds
+    ``groupindex`` anew on every access: asked once per item, not per match)."""
+    return (getattr(rx, "groupindex", None) or {}).get("match")
+
+
+def _span_in(m: Any, group: int | None) -> tuple[int, int]:
+    """``_span`` of a match of a pattern whose ``_match_group`` is ``group``."""
+    if group is not None and m.start(group) >= 0:
+        return m.start(group), m.end(group)
     return m.start(), m.end()
 
 
