@@ -38,7 +38,7 @@ from compliance_lint.models import Rule
 from compliance_lint.schema import Checker
 
 MAX_SENTENCE_FOR_RE = 5000
-_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_FIRST = itemgetter(0)
 RE_BUDGET_SECONDS = 1.0
 
 
