@@ -54,7 +54,8 @@ def hallmarks(text: str, kind: str) -> int:
 
 # The kinds runner.document_context and the engine ask about. Each document is
 # asked up to four questions about two texts (its prose: label, not_label; its
-# file text: report, twice): one scan per text answers them all.
+# file text: report, twice): one scan per text answers them all. At most
+# _RECENT_TEXTS scanned prefixes (SCAN_CHARS each) are kept.
 _KINDS = ("label", "not_label", "report")
 _RECENT_TEXTS = 4
 _recent: dict[str, dict[str, list[int]]] = {}
@@ -67,11 +68,12 @@ def _positions(text: str, kind: str) -> list[int]:
     remembered for the last few texts; ``_scan_kind`` is the same for one kind."""
     if kind not in _KINDS:
         return _scan_kind(text, kind)
-    found = _recent.get(text)
+    scanned = text[:SCAN_CHARS]  # all a scan reads; the text itself when shorter (no copy)
+    found = _recent.get(scanned)
     if found is None:
         if len(_recent) >= _RECENT_TEXTS:
             _recent.clear()
-        found = _recent[text] = _scan_all(text)
+        found = _recent[scanned] = _scan_all(scanned)
     return found[kind]
 
 

@@ -98,6 +98,7 @@ def test_doctype_one_scan_for_all_kinds_agrees_with_a_scan_per_kind() -> None:
              "x".join(words[::2]), "\t".join(w.replace(" ", "\n  ") for w in words[1::2])]
     texts += ["Intro.\n\n" + "\n\n".join(words[i:i + 5]) for i in range(0, len(words), 5)]
     texts += ["  \n " + " \u3000 ".join(words[i:i + 9]) + "\n" for i in range(0, len(words), 9)]
+    texts.append(words[0] + " \n" * (doctype.SCAN_CHARS // 2 - 10) + "\n\n".join(words))  # most past the scanned part
     for text in texts:
         for kind in doctype._KINDS:
             doctype._recent.clear()
