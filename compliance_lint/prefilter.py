@@ -462,8 +462,13 @@ class Prefilter:
                 for k, free, direct, by_second, seconds in entries:
                     if k in woken:
                         continue
-                    if free or (direct and probe.holds(direct)) or (
-                            not found.isdisjoint(seconds) and any(probe.holds(by_second[s]) for s in found.intersection(seconds))):
+                    hit = free or (bool(direct) and probe.holds(direct))
+                    if not hit and not found.isdisjoint(seconds):
+                        for second in found.intersection(seconds):
+                            if probe.holds(by_second[second]):
+                                hit = True
+                                break
+                    if hit:
                         woken.add(k)
                         if len(woken) == self.n_kinds:
                             return self.all_kinds
@@ -491,17 +496,25 @@ class _Probe:
         found = self.found
         low = self.low
         tried = self.tried
+        atoms = self.atoms
         for need, plain, edged, cid, gid in reqs:
             if need and not need.issubset(found):
                 continue
             if cid >= 0 and tried.get(cid) is False:
                 continue  # the rule's pattern already failed here (another of its literal sets)
-            if plain and not all(lit in low for lit in plain):
-                continue
-            if edged and not all(self.present(a) for a in edged):
-                continue
-            if gid >= 0 and not self.group(gid):
-                continue  # none of the kind's cue words is there
+            ok = True
+            for lit in plain:
+                if lit not in low:
+                    ok = False
+                    break
+            if ok:
+                for a in edged:
+                    got = atoms.get(a)
+                    if not (self.present(a) if got is None else got):
+                        ok = False
+                        break
+            if not ok or (gid >= 0 and not self.group(gid)):
+                continue  # a literal is missing, or none of the kind's cue words is there
             if cid < 0 or self.confirmed(cid):
                 return True
         return False
