@@ -19,7 +19,7 @@ from compliance_lint import doctype, marks
 from compliance_lint.kinds import get_kind
 from compliance_lint.kinds.base import BlockScan, CompiledKind, DocumentState, Hit, sentence_chars
 from compliance_lint.models import SEVERITIES, Context, Finding, Rule
-from compliance_lint.nlp import detect_lang, get_nlp
+from compliance_lint.nlp import detect_lang, get_nlp, make_docs
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import SourceDocument
 from compliance_lint.suppress import apply_suppressions
@@ -151,7 +151,7 @@ class Linter:
             if not idx:
                 continue
             nlp = get_nlp(lang)
-            for i, sdoc in zip(idx, nlp.pipe(_chunks(doc.blocks[i].text for i in idx), batch_size=64), strict=False):
+            for i, sdoc in zip(idx, make_docs(nlp, [doc.blocks[i].text for i in idx]), strict=True):
                 spacy_docs[i] = sdoc
         state.memory["docs"] = spacy_docs
         # A regulator's report (warning letter, ruling, 通报): every quotation in it is reported (doctype.py).
@@ -184,11 +184,19 @@ class Linter:
         seen: set[tuple[str, int, int]] = set()
         report = bool(state.memory.get("report"))
         occurrences: dict[str, int] = defaultdict(int)
+        # The packs repeat a rule per jurisdiction: several hits share a span (a
+        # quarter of the attribution questions were new). Per rule its context
+        # test, and per span (block, start, end) whether it is attributed.
+        context_ok: dict[str, bool] = {}
+        attributed: dict[tuple[int, int, int], bool] = {}
         for hit in hits:
             rule = hit.rule
             block = doc.blocks[hit.block]
             lang = state.langs[hit.block]
-            if not _context_ok(rule, state.context):
+            ok = context_ok.get(rule.id)
+            if ok is None:
+                ok = context_ok[rule.id] = _context_ok(rule, state.context)
+            if not ok:
                 continue
             level = changes.get(rule.id) or changes.get(rule.pack) or changes.get(f"{rule.pack}/{rule.category}")
             if level == "off":
@@ -216,10 +224,15 @@ class Linter:
             attribution = rule.attribution
             if attribution == "none" and report and rule.kind != "required":
                 attribution = "lowers"  # a quoted testimonial in a warning letter is the seller's, not the writer's
-            if attribution != "none" and (
-                marks.attributed(s_text, rs, re_, lang, report=report, block=block.text, span=(hit.start, hit.end))
-                or (report and _in_blockquote(doc.text, block.span(hit.start, hit.end)[0]))
-            ):
+            if attribution != "none":
+                span_key = (hit.block, hit.start, hit.end)
+                quoted = attributed.get(span_key)
+                if quoted is None:
+                    quoted = attributed[span_key] = (
+                        marks.attributed(s_text, rs, re_, lang, report=report, block=block.text, span=(hit.start, hit.end))
+                        or (report and _in_blockquote(doc.text, block.span(hit.start, hit.end)[0]))
+                    )
+            if attribution != "none" and quoted:
                 if attribution == "clears":
                     continue
                 severity = "info"
@@ -265,7 +278,7 @@ class _LazyDocs(dict):
     def __missing__(self, index: int) -> Any:
         if not isinstance(index, int) or not 0 <= index < len(self._blocks):
             raise KeyError(index)
-        sdoc = get_nlp(self._langs[index])(self._blocks[index].text)
+        sdoc = next(make_docs(get_nlp(self._langs[index]), [self._blocks[index].text]))
         self[index] = sdoc
         return sdoc
 
@@ -359,7 +372,3 @@ def _zh_names() -> dict[str, str]:
 @lru_cache(maxsize=2048)
 def _norm_sentence(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
-
-
-def _chunks(texts: Any) -> Any:
-    yield from texts

@@ -104,11 +104,15 @@ class EntityIndex:
         unedged = {f for f, alt in self._alts if not alt.startswith("(?<![a-z0-9])")}
         self._edged = {i for f, i in self._first_ids.items() if f not in unedged}
         self._starts: Any = None
+        # the automaton's patterns: first pieces, the short ones with the character
+        # that may follow them ("t2d" starts "t2", "t-2", "t 2": not every "t");
+        # _owner maps a pattern to the index of its first piece
+        patterns, self._owner = _start_patterns(firsts, ordered)
         if firsts and all(f for f, _rx in self._alts):
             try:
                 from ahocorasick_rs import AhoCorasick
 
-                self._starts = AhoCorasick(firsts)
+                self._starts = AhoCorasick(patterns)
             except ImportError:  # pragma: no cover
                 self._starts = None
         self.literals = sorted({n.lower() for n in names})
@@ -124,8 +128,9 @@ class EntityIndex:
             yield from self.regex.finditer(low)
             return
         starts: dict[int, set[int]] = {}
-        edged = self._edged
-        for i, s, _e in self._starts.find_matches_as_indexes(low, overlapping=True):
+        edged, owner = self._edged, self._owner
+        for k, s, _e in self._starts.find_matches_as_indexes(low, overlapping=True):
+            i = owner[k]
             if i in edged and s > 0 and low[s - 1] in _AZ09:
                 continue  # every name starting with this piece needs a word edge before it
             starts.setdefault(s, set()).add(i)
@@ -177,6 +182,56 @@ def _first_literal(name: str) -> str:
         first = re.split(r"(?<=[a-z])(?=\d)", parts[0])[0]
         return first[:-1] if re.search(r"[a-z][^aeiou]y$", first) and first == parts[0] else first
     return parts[0]
+
+
+# what \s matches (str.isspace; none above U+3000, IDEOGRAPHIC SPACE: tests/test_semantic_equivalence.py)
+_WHITESPACE = frozenset(chr(c) for c in range(0x3001) if chr(c).isspace())
+_SHORT_FIRST = 3  # first pieces this long or shorter get their next character in the automaton
+
+
+def _start_patterns(firsts: list[str], names: list[str]) -> tuple[list[str], list[int]]:
+    """Aho-Corasick patterns for the first pieces (``firsts``, in order) and,
+    for each pattern, the index of its piece.
+
+    A short piece is common inside other text ("t" of "T2D" starts a quarter
+    of all words): where every name starting with it goes on with a separator
+    and a known character, the piece is looked for with each such continuation
+    instead ("t2", "t 2", "t-2" ...). That finds the same starts minus those
+    where no name can match, so the regex tried at each start chooses as before.
+    """
+    follows: dict[str, set[str] | None] = {}
+    for n in names:
+        f = _first_literal(n)
+        if f and len(f) <= _SHORT_FIRST:
+            got = follows.get(f, set())
+            more = _continuations(n, f)
+            follows[f] = None if got is None or more is None else got | more
+    patterns: list[str] = []
+    owner: list[int] = []
+    for i, f in enumerate(firsts):
+        more = follows.get(f)
+        for p in [f + c for c in sorted(more)] if more else [f]:
+            patterns.append(p)
+            owner.append(i)
+    return patterns, owner
+
+
+def _continuations(name: str, first: str) -> set[str] | None:
+    """What may follow ``first`` in a match of ``_variant_regex(name)``, up to and
+    including the first character of the name's next piece (None: anything, as
+    when the name may end after ``first``)."""
+    name = name.lower().strip()
+    if _CJK.search(name):
+        return None
+    seps = ("", "-", *_WHITESPACE)
+    parts = [p for p in re.split(r"[\s\-_]+", name) if p]
+    if len(parts) > 1 and parts[0] == first:  # p0"?[\s\-]?"?p1
+        return {q1 + sep + q2 + parts[1][0] for q1 in ("", '"') for sep in seps for q2 in ("", '"')}
+    if len(parts) == 1:
+        pieces = re.split(r"(?<=[a-z])(?=\d)", parts[0])
+        if len(pieces) > 1 and pieces[0] == first:  # letters[\s\-]?digits
+            return {sep + pieces[1][0] for sep in seps}
+    return None
 
 
 def _singulars(k: str) -> list[str]:

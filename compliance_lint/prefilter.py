@@ -280,15 +280,67 @@ def build_plan(compiled: list[Any], lang: str, nlp: Any = None) -> Plan:
 
 # --- scanning ----------------------------------------------------------------
 
-# Words too common to be a requirement's key atom (Prefilter.__init__).
+# Words too common to be a requirement's key atom, or to be scanned for at all (Prefilter.__init__).
 _COMMON = frozenset(
     "a an and are as at be but by can do for from get has have he i if in is it its me my no not of on or our "
     "she so than that the their them they this to up us was we were will with you your 1 2 3 10 100 s t ll".split()
 )
 
+# A requirement as the plan gives it, filed under its key atom: its other
+# atoms (rarest first), its confirm id or -1, its group id or -1.
+_PlanReq = tuple[tuple[int, ...], int, int]
+# ... and as ``_Probe.holds`` tests it: the scanned literals that must be there
+# (no edge check: a set test on the scan), the unscanned ones (``in`` tests),
+# the atoms whose word edges must be checked, confirm id, group id.
+_Req = tuple[frozenset[str], tuple[str, ...], tuple[int, ...], int, int]
+# Per key atom and kind: (kind, woken by the key alone, requirements to test
+# one by one, requirements filed under a second scanned literal, those literals).
+_Entry = tuple[int, bool, tuple[_Req, ...], dict[str, tuple[_Req, ...]], frozenset[str]]
+
+
+def _rarity(lit: str) -> tuple[bool, int]:
+    """How unlikely a literal is to occur in a block: not a common word first, then longer."""
+    core = lit.strip()
+    return (core not in _COMMON, len(core))
+
+
+def _scannable(lit: str) -> bool:
+    """Is ``lit`` rare enough for the scan? One- and two-letter literals and
+    common words occur in nearly every block: scanning for them costs a match
+    per occurrence (over 300,000 in 500 articles), looking them up costs one
+    ``in`` test per block, and only when a requirement gets that far."""
+    core = lit.strip()
+    return core not in _COMMON and (len(core) >= 3 or (len(core) == 2 and not core.isascii()))
+
+
+def _minimal(literals: list[str]) -> list[str]:
+    """The literals that contain no other one: "one of them occurs" holds iff
+    one of these occurs (a literal holding another cannot occur without it).
+    Shortest first: the likeliest to occur are tested first."""
+    out: list[str] = []
+    kept: set[str] = set()
+    sizes: list[int] = []
+    for lit in sorted(set(literals), key=lambda x: (len(x), x)):
+        if not any(lit[i:i + n] in kept for n in sizes for i in range(len(lit) - n + 1)):
+            out.append(lit)
+            kept.add(lit)
+            if not sizes or sizes[-1] != len(lit):
+                sizes.append(len(lit))
+    return out
+
 
 class Prefilter:
-    """The compiled scanner for one plan: ``needs(text)`` says whether a block needs NLP."""
+    """The compiled scanner for one plan: ``needs(text)`` says whether a block needs NLP.
+
+    One Aho-Corasick scan gives the set of "scanned" literals a block holds:
+    every requirement's key literal, and the other literals rare enough to be
+    worth it (``_scannable``). The rest is decided per block only when a
+    requirement gets that far (``_Probe``): word edges, short or common
+    literals, cue-word groups, confirm regexes, each at most once. A
+    requirement with a second scanned literal is filed under it too, so of the
+    dozens filed under a common key ("month", "research") only those whose
+    second literal is also there are looked at.
+    """
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
@@ -298,27 +350,33 @@ class Prefilter:
         self.all_kinds = frozenset(range(self.n_kinds))
         self.always_kinds = frozenset(plan.always_kinds)
         self.finish_only = frozenset(plan.finish_only)
-        # Each requirement (atoms, confirm id or -1, kind) is filed under one key
-        # atom, the least likely to occur (not a common word, then the longest).
-        # Only key atoms are scanned for; a requirement's other atoms are looked
-        # up (str.find) after the scan, and only when its key atom is there, so
-        # "to", "the" or "1" in an AND-trigger cost nothing in most blocks.
-        grouped: dict[int, dict[int, list[tuple[tuple[int, ...], int, int]]]] = {}
+        self.zh = plan.lang == "zh"
+        atoms = plan.atoms
+        # Chinese is compared with whitespace removed and without edge checks.
+        self._edged = [not self.zh and (cs or ce) for _lit, cs, ce in atoms]
+        self._rank = [(_rarity(lit), -a) for a, (lit, _cs, _ce) in enumerate(atoms)]
+        rank = self._rank.__getitem__
+        # Each requirement is filed under its key atom, the least likely to occur.
+        # Its tests are put together on the first block holding the key literal
+        # (``_keys_of``): most keys never occur in a run, and this is per process.
+        self._filed: dict[str, dict[int, list[tuple[int, tuple[int, ...], int, int]]]] = {}
         req_group = plan.req_group or [-1] * len(plan.requirements)
         for r, c, k, g in zip(plan.requirements, plan.req_confirm, plan.req_kind, req_group, strict=True):
-            key = max(r, key=lambda a: (plan.atoms[a][0] not in _COMMON, len(plan.atoms[a][0]), -a))
-            others = tuple(a for a in r if a != key)
-            grouped.setdefault(key, {}).setdefault(k, []).append((others, c, g))
-        # key atom -> [(kind, [(other atoms, confirm id, group id)])]; unconditional single-atom ones first
-        self.reqs_of = {key: [(k, sorted(set(v), key=lambda ocg: (len(ocg[0]) + (ocg[1] >= 0) + (ocg[2] >= 0), ocg)))
-                              for k, v in sorted(by_kind.items())]
-                        for key, by_kind in grouped.items()}
-        self.groups = [frozenset(g) for g in plan.groups]
-        lits: dict[str, list[int]] = {}
-        for a in sorted(set(self.reqs_of) | {a for g in plan.groups for a in g}):
-            lits.setdefault(plan.atoms[a][0], []).append(a)
-        self.literals = list(lits)
-        self.atoms_of = [lits[lit] for lit in self.literals]
+            key = max(r, key=rank) if len(r) > 1 else r[0]
+            self._filed.setdefault(atoms[key][0], {}).setdefault(key, []).append((k, r, c, g))
+        minimal_groups = [_minimal([atoms[a][0] for a in g]) for g in plan.groups]
+        scannable = {lit for lit, _cs, _ce in atoms if _scannable(lit)}
+        scanned = set(self._filed)
+        scanned.update(lit for r in plan.requirements for a in r if (lit := atoms[a][0]) in scannable)
+        scanned.update(lit for lits in minimal_groups for lit in lits if lit in scannable)
+        self._scanned = frozenset(scanned)
+        # Per group: its scanned literals (a set test on the scan), the rest
+        # (``in`` tests, single characters first: "i" answers most English blocks).
+        self._groups = [(frozenset(lit for lit in lits if lit in scanned), tuple(lit for lit in lits if lit not in scanned))
+                        for lits in minimal_groups]
+        self._key_lits = frozenset(self._filed)
+        self._keys_at: dict[str, tuple[tuple[int, bool, list[_Entry]], ...]] = {}
+        self.literals = sorted(scanned)
         self._confirm_src = plan.confirms
         self._ac: Any = None
         self.engine = "none"
@@ -326,21 +384,53 @@ class Prefilter:
             try:
                 from ahocorasick_rs import AhoCorasick
 
-                self._ac = AhoCorasick(self.literals)
+                self._ac = AhoCorasick(self.literals, store_patterns=True)
                 self.engine = "aho-corasick"
             except ImportError:  # pragma: no cover - ahocorasick-rs is a dependency
                 self.engine = "str.find"
 
-    def _matches(self, low: str) -> Any:
+    def _keys_of(self, lit: str) -> tuple[tuple[int, bool, list[_Entry]], ...]:
+        """The key atoms spelled ``lit``: (atom, edges to check, its entries per kind)."""
+        got = self._keys_at.get(lit)
+        if got is None:
+            got = []
+            for key, filed in self._filed[lit].items():
+                by_kind: dict[int, set[_PlanReq]] = {}
+                for k, r, c, g in filed:
+                    others = tuple(sorted((a for a in r if a != key), key=self._rank.__getitem__, reverse=True))
+                    by_kind.setdefault(k, set()).add((others, c, g))
+                got.append((key, self._edged[key], [self._entry(k, reqs) for k, reqs in sorted(by_kind.items())]))
+            got = self._keys_at[lit] = tuple(got)
+        return got
+
+    def _req(self, others: tuple[int, ...], cid: int, gid: int, known: str = "") -> _Req:
+        """A requirement's remaining tests, cheapest kind first; ``known``: a literal already found."""
+        atoms = self.plan.atoms
+        need = frozenset(atoms[a][0] for a in others if not self._edged[a] and atoms[a][0] in self._scanned) - {known}
+        plain = tuple(atoms[a][0] for a in others if not self._edged[a] and atoms[a][0] not in self._scanned)
+        edged = tuple(a for a in others if self._edged[a])
+        return (need, plain, edged, cid, gid)
+
+    def _entry(self, kind: int, reqs: set[_PlanReq]) -> _Entry:
+        """One kind's requirements under one key atom, as ``kinds_needing`` tests them."""
+        atoms = self.plan.atoms
+        if any(not others and c < 0 and g < 0 for others, c, g in reqs):
+            return (kind, True, (), {}, frozenset())
+        direct: list[_Req] = []
+        by_second: dict[str, list[_Req]] = {}
+        for others, c, g in sorted(reqs, key=lambda ocg: (len(ocg[0]) + (ocg[1] >= 0) + (ocg[2] >= 0), ocg)):
+            second = next((atoms[a][0] for a in others if atoms[a][0] in self._scanned), None)
+            if second is None:
+                direct.append(self._req(others, c, g))
+            else:
+                by_second.setdefault(second, []).append(self._req(others, c, g, second))
+        return (kind, False, tuple(direct), {lit: tuple(v) for lit, v in by_second.items()}, frozenset(by_second))
+
+    def _found(self, low: str) -> set[str]:
+        """The scanned literals that occur in ``low`` (substrings, overlaps included)."""
         if self._ac is not None:
-            return self._ac.find_matches_as_indexes(low, overlapping=True)
-        out = []
-        for pid, lit in enumerate(self.literals):
-            start = low.find(lit)
-            while start >= 0:
-                out.append((pid, start, start + len(lit)))
-                start = low.find(lit, start + 1)
-        return out
+            return set(self._ac.find_matches_as_strings(low, overlapping=True))
+        return {lit for lit in self.literals if lit in low}
 
     def needs(self, text: str, block_kind: str = "paragraph") -> bool:
         """Does any kind need this block (and so the NLP pipeline)?"""
@@ -356,73 +446,113 @@ class Prefilter:
         if not text.isascii() and _UNSAFE.search(text):
             return self.all_kinds
         low = text.lower()
-        zh = self.plan.lang == "zh"
-        if zh:
+        if self.zh:
             low = "".join(low.split())
-        n = len(low)
-        found: set[int] = set()
-        checks = self.checks
-        atoms_of = self.atoms_of
-        for pid, s, e in self._matches(low):
-            for a in atoms_of[pid]:
-                if a in found:
-                    continue
-                if not zh:
-                    _lit, cs, ce = checks[a]
-                    if cs and s > 0 and low[s - 1].isalpha():
-                        continue
-                    if ce and e < n and low[e].isalpha():
-                        continue
-                found.add(a)
-        tried: dict[int, bool] = {}
+        found = self._found(low)
+        keys = found.intersection(self._key_lits)
+        if not keys:
+            return always
+        probe = _Probe(self, text, low, found)
+        keys_at = self._keys_at
         woken = set(always)
-        reqs_of = self.reqs_of
-        absent: set[int] = set()
-        for key in [a for a in found if a in reqs_of]:
-            for k, reqs in reqs_of[key]:
-                if k in woken:
+        for lit in keys:
+            for key, edged, entries in keys_at.get(lit) or self._keys_of(lit):
+                if edged and not probe.present(key):
                     continue
-                for others, cid, gid in reqs:
-                    if gid >= 0 and found.isdisjoint(self.groups[gid]):
-                        continue  # none of the kind's cue words is there
-                    if cid >= 0 and tried.get(cid) is False:
-                        continue  # the rule's pattern already failed here (another of its literal sets)
-                    if others:
-                        ok = True
-                        for a in others:
-                            if a in found:
-                                continue
-                            if a in absent or not self._present(a, low, zh, found, absent):
-                                ok = False
+                for k, free, direct, by_second, seconds in entries:
+                    if k in woken:
+                        continue
+                    hit = free or (bool(direct) and probe.holds(direct))
+                    if not hit and not found.isdisjoint(seconds):
+                        for second in found.intersection(seconds):
+                            if probe.holds(by_second[second]):
+                                hit = True
                                 break
-                        if not ok:
-                            continue
-                    if cid < 0 or self._confirmed(cid, text, tried):
+                    if hit:
                         woken.add(k)
-                        break
-                if len(woken) == self.n_kinds:
-                    return self.all_kinds
+                        if len(woken) == self.n_kinds:
+                            return self.all_kinds
         return frozenset(woken)
 
-    def _present(self, a: int, low: str, zh: bool, found: set[int], absent: set[int]) -> bool:
-        """Does atom ``a`` (not a key atom) occur in ``low``, at token edges where it must?"""
-        lit, cs, ce = self.checks[a]
-        n = len(low)
-        i = low.find(lit)
-        while i >= 0:
-            e = i + len(lit)
-            if zh or not ((cs and i > 0 and low[i - 1].isalpha()) or (ce and e < n and low[e].isalpha())):
-                found.add(a)
+
+class _Probe:
+    """What one block holds beyond the scan, each answer worked out at most once
+    and only when a requirement asks: an atom at its word edges, a cue-word
+    group, a confirm regex."""
+
+    __slots__ = ("pf", "text", "low", "found", "atoms", "groups", "tried")
+
+    def __init__(self, pf: Prefilter, text: str, low: str, found: set[str]) -> None:
+        self.pf = pf
+        self.text = text
+        self.low = low
+        self.found = found
+        self.atoms: dict[int, bool] = {}
+        self.groups: dict[int, bool] = {}
+        self.tried: dict[int, bool] = {}
+
+    def holds(self, reqs: tuple[_Req, ...]) -> bool:
+        """Does any of ``reqs`` hold (their key, and the literal they are filed under, being there)?"""
+        found = self.found
+        low = self.low
+        tried = self.tried
+        atoms = self.atoms
+        for need, plain, edged, cid, gid in reqs:
+            if need and not need.issubset(found):
+                continue
+            if cid >= 0 and tried.get(cid) is False:
+                continue  # the rule's pattern already failed here (another of its literal sets)
+            ok = True
+            for lit in plain:
+                if lit not in low:
+                    ok = False
+                    break
+            if ok:
+                for a in edged:
+                    got = atoms.get(a)
+                    if not (self.present(a) if got is None else got):
+                        ok = False
+                        break
+            if not ok or (gid >= 0 and not self.group(gid)):
+                continue  # a literal is missing, or none of the kind's cue words is there
+            if cid < 0 or self.confirmed(cid):
                 return True
-            i = low.find(lit, i + 1)
-        absent.add(a)
         return False
 
-    def _confirmed(self, cid: int, text: str, tried: dict[int, bool]) -> bool:
-        """Does requirement confirm ``cid`` (a relaxed regex) match the block? Once per block."""
-        if cid not in tried:
-            tried[cid] = confirms(text, *self._confirm_src[cid])
-        return tried[cid]
+    def present(self, a: int) -> bool:
+        """Does atom ``a`` occur at the word edges it must?"""
+        got = self.atoms.get(a)
+        if got is None:
+            lit, cs, ce = self.pf.checks[a]
+            got = False
+            if lit not in self.pf._scanned or lit in self.found:
+                low = self.low
+                n = len(low)
+                i = low.find(lit)
+                while i >= 0:
+                    e = i + len(lit)
+                    if not ((cs and i > 0 and low[i - 1].isalpha()) or (ce and e < n and low[e].isalpha())):
+                        got = True
+                        break
+                    i = low.find(lit, i + 1)
+            self.atoms[a] = got
+        return got
+
+    def group(self, gid: int) -> bool:
+        """Does one of group ``gid``'s cue words occur (as a substring)?"""
+        got = self.groups.get(gid)
+        if got is None:
+            scanned, rest = self.pf._groups[gid]
+            low = self.low
+            got = self.groups[gid] = not self.found.isdisjoint(scanned) or any(lit in low for lit in rest)
+        return got
+
+    def confirmed(self, cid: int) -> bool:
+        """Does confirm ``cid`` (a relaxed regex) match the block's text?"""
+        got = self.tried.get(cid)
+        if got is None:
+            got = self.tried[cid] = confirms(self.text, *self.pf._confirm_src[cid])
+        return got
 
 
 # --- helpers for kinds ----------------------------------------------------------
@@ -576,7 +706,9 @@ def confirms(text: str, pattern: str, ignorecase: bool) -> bool:
         if len(_CONFIRMED) > 50_000:
             _CONFIRMED.clear()
         rx = compile_confirm(pattern, ignorecase)
-        got = _CONFIRMED[key] = rx is True or rx.search(text) is not None
+        # Searched as UTF-8 bytes (what the wrapper passes RE2 anyway): a str search
+        # also maps every match offset back to characters, a third of its cost here.
+        got = _CONFIRMED[key] = rx is True or rx.search(text.encode()) is not None
     return got
 
 

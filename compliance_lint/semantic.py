@@ -182,15 +182,11 @@ class WordMatcher:
                 out.extend((pos + s, pos + e) for _i, s, e in self._cjk_ac.find_matches_as_indexes(seg, overlapping=True))
         return out
 
-    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[WordMatch]:
-        n = len(text)
-        endpos = n if endpos is None else max(0, min(endpos, n))
-        pos = max(0, pos)
-        if pos >= endpos:
-            return []
+    def _matches(self, text: str, pos: int, endpos: int) -> tuple[WordMatch, ...]:
+        """The leftmost-longest, non-overlapping matches in ``text[pos:endpos]``."""
         cands = self._candidates(text, pos, endpos)
         if not cands:
-            return []
+            return ()
         cands.sort(key=lambda se: (se[0], -se[1]))
         out: list[WordMatch] = []
         last = -1
@@ -198,31 +194,44 @@ class WordMatcher:
             if s >= last:
                 out.append(WordMatch(text, s, e))
                 last = e
-        return out
+        return tuple(out)
+
+    def _all(self, text: str, pos: int, endpos: int | None) -> tuple[WordMatch, ...]:
+        """``_matches`` with ``pos``/``endpos`` clamped as ``re`` does, remembered for
+        sentence-sized texts: the kinds ask the same matchers about the same
+        sentences (each rule, each mention, each kind; and boilerplate recurs)."""
+        n = len(text)
+        endpos = n if endpos is None else max(0, min(endpos, n))
+        pos = max(0, pos)
+        if pos >= endpos:
+            return ()
+        if n > _MEMO_TEXT:
+            return self._matches(text, pos, endpos)
+        return _memo_matches(self, text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[WordMatch]:
+        return list(self._all(text, pos, endpos))
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> WordMatch | None:
-        n = len(text)
-        endpos = n if endpos is None else max(0, min(endpos, n))
-        pos = max(0, pos)
-        if pos >= endpos:
-            return None
-        cands = self._candidates(text, pos, endpos)
-        if not cands:
-            return None
-        s, e = min(cands, key=lambda se: (se[0], -se[1]))
-        return WordMatch(text, s, e)
+        found = self._all(text, pos, endpos)
+        return found[0] if found else None  # the leftmost, longest there
 
     def match(self, text: str, pos: int = 0, endpos: int | None = None) -> WordMatch | None:
-        n = len(text)
-        endpos = n if endpos is None else max(0, min(endpos, n))
-        pos = max(0, pos)
-        if pos >= endpos:
-            return None
-        ends = [e for s, e in self._candidates(text, pos, endpos) if s == pos]
-        return WordMatch(text, pos, max(ends)) if ends else None
+        found = self._all(text, pos, endpos)
+        return found[0] if found and found[0].start() == max(0, pos) else None
 
     def __repr__(self) -> str:
         return f"<WordMatcher {len(self.latin)} Latin, {len(self.cjk)} Chinese>"
+
+
+_MEMO_TEXT = 4096  # longer texts (whole blocks, documents) are not remembered
+
+
+@lru_cache(maxsize=4096)
+def _memo_matches(matcher: WordMatcher, text: str, pos: int, endpos: int) -> tuple[WordMatch, ...]:
+    """``matcher._matches`` remembered; a matcher never changes (``word_regex``
+    keeps them), and the key holds the matcher itself, so no id is reused."""
+    return matcher._matches(text, pos, endpos)
 
 
 def word_forms(words: list[str], inflect: bool) -> tuple[list[str], list[str]]:

@@ -134,6 +134,26 @@ class BlockBuilder:
         return block
 
 
+def verbatim_block(text: str, start: int, kind: str = "paragraph", heading: str = "") -> Block | None:
+    """The block of ``text``, found verbatim at ``start`` in the original: what
+    ``BlockBuilder`` builds after ``add_source(text, start)``.
+
+    Most paragraphs have nothing for ``normalise`` to change; their offsets are
+    then ``start`` up to ``start + len(text)``, copied at once, with no builder.
+    """
+    n = len(text)
+    if not n or start + n + 1 > _COUNT_MAX or _SPECIAL.search(text) is not None:
+        builder = BlockBuilder()
+        builder.add_source(text, start)
+        return builder.build(kind, heading)
+    norm = mask_urls(text)
+    if not norm.strip():
+        return None
+    block = Block(norm, _counting(start, start + n + 1), kind=kind, heading=heading)
+    block._top = start + n - 1  # type: ignore[attr-defined]
+    return block
+
+
 # Offsets of verbatim text are consecutive: copied from a slice of 0, 1, 2, ...
 # (C speed) rather than made one int at a time. Grown on demand up to a bound.
 _COUNT_MAX = 1 << 18

@@ -17,9 +17,10 @@ import yaml
 from fuzzkit import documents
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markdown_it.token import Token
 
 from compliance_lint.positions import LineIndex
-from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _parser, _plain_inline, new_parser
+from compliance_lint.sources.markdown import _SIMPLE_YAML, _compose, _inline, _parser, _plain_inline, _plain_text, new_parser
 from compliance_lint.textmap import (
     HOMOGLYPHS,
     INVISIBLE,
@@ -30,6 +31,7 @@ from compliance_lint.textmap import (
     clamp_offsets,
     normalise,
     split_long_blocks,
+    verbatim_block,
 )
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -43,24 +45,39 @@ _plain_piece = st.one_of(
 plain_documents = st.lists(_plain_piece, max_size=40).map("".join)
 
 _STOCK = {ic: new_parser(ic, shortcuts=False) for ic in (True, False)}
+_FULL = {ic: new_parser(ic) for ic in (True, False)}  # the shortcuts, every inline token's children made
 
 
 def _tokens(md: Any, text: str) -> list[dict[str, Any]]:
     return [t.as_dict() for t in md.parse(text)]
 
 
+def _expanded(tokens: list[Token]) -> list[Token]:
+    """Lazy tokens with the children left unmade filled in as markdown-it makes them."""
+    for tok in tokens:
+        if tok.type == "inline" and tok.children is None:
+            tok.children = _plain_inline(tok.content)
+    return tokens
+
+
 def _assert_same_tokens(text: str) -> None:
     for indented_code in (True, False):
-        assert _tokens(_parser(indented_code), text) == _tokens(_STOCK[indented_code], text), (indented_code, text)
+        stock = _tokens(_STOCK[indented_code], text)
+        assert _tokens(_FULL[indented_code], text) == stock, (indented_code, text)
+        assert [t.as_dict() for t in _expanded(_parser(indented_code).parse(text))] == stock, (indented_code, text)
 
 
 def test_shortcut_is_installed() -> None:
     for indented_code in (True, False):
         assert len(_parser(indented_code).block.ruler.getRules("paragraph")) == 1
         assert len(_STOCK[indented_code].block.ruler.getRules("paragraph")) > 1
-        rules = _parser(indented_code).core.ruler.__rules__
-        assert any(r.name == "inline" and r.fn.__name__ == "_inline_rule" for r in rules)
-        assert not any(r.name == "inline" and r.fn.__name__ == "_inline_rule" for r in _STOCK[indented_code].core.ruler.__rules__)
+        rules = {r.name: r.fn.__name__ for r in _parser(indented_code).core.ruler.__rules__ if r.enabled}
+        assert rules == {"normalize": "_normalize_rule", "block": "block", "inline": "_lazy_inline_rule", "text_join": "_lazy_text_join"}
+        rules = {r.name: r.fn.__name__ for r in _FULL[indented_code].core.ruler.__rules__}
+        assert rules["inline"] == "_inline_rule"
+        assert not any(r.fn.__name__.startswith("_") for r in _STOCK[indented_code].core.ruler.__rules__)
+    tokens = _parser().parse("plain *markup*\n\nplain\nlines")
+    assert [t.children is None for t in tokens if t.type == "inline"] == [False, True]
 
 
 @pytest.mark.parametrize("text", [
@@ -84,6 +101,21 @@ def test_inline_shortcut_same_tokens_any(text: str) -> None:
     _assert_same_tokens(text)
 
 
+# Text whose only inline markup is backticks: code spans, unmatched runs, breaks.
+tick_documents = st.lists(st.sampled_from(["`", "``", "```", "a", "cure", " ", "  ", "\t", "\n", "  \n", " \n", "\n  ", "- ", "# ",
+                                           "|", "é", "\u3000"]), max_size=30).map("".join)
+
+
+@FAST
+@given(tick_documents)
+@example("a `b` c\n``d ` e``  \nf ` g")
+@example("`  `\n` a `\n`\nb\n`")
+def test_code_span_shortcut_same_tokens(text: str) -> None:
+    _assert_same_tokens(text)
+    inline = [t for t in _parser().parse(text) if t.type == "inline"]
+    assert all(t.children is not None for t in inline if "`" in t.content)
+
+
 # Lines that start (or almost start) every kind of block, nested and indented.
 _block_line = st.tuples(
     st.sampled_from(["", "", " ", "  ", "   ", "    ", "\t", "> ", ">", "> > ", "- ", "  - ", "1. ", "2) ", "* ", "+ "]),
@@ -102,6 +134,77 @@ block_documents = st.lists(_block_line, max_size=25).map(lambda lines: "\n".join
 @example("a\n---\nb\n===\n- x\n  1. y\n     ```\n     z\n~~~")
 def test_block_dispatch_same_tokens(text: str) -> None:
     _assert_same_tokens(text)
+
+
+_plain_source = st.lists(st.sampled_from(["a", "cure", " ", "  ", "\t", "\n", "\r\n", "\r", "- ", "> ", "é", "\u3000"]), max_size=30).map("".join)
+
+
+@FAST
+@given(_plain_source, st.data())
+@example("a\nb", None)
+@example("a  \n b\r\nc", None)
+@example("a\n\tb", None)
+@example("a \nb", None)
+@example("a\n b\n\u3000c", None)
+def test_plain_text_same_as_plain_inline_tokens(source: str, data: Any) -> None:
+    """``_plain_text`` adds what ``_inline`` adds walking the tokens of ``_plain_inline``."""
+    if data is None:
+        start, end, content = 0, len(source), source.replace("\r\n", "\n").strip()
+    else:
+        start = data.draw(st.integers(0, len(source)))
+        end = data.draw(st.integers(start, len(source)))
+        content = data.draw(st.one_of(st.just(source[start:end]), st.just(source[start:end].replace("\r\n", "\n").strip()),
+                                      st.text(st.sampled_from("a \t\n"), max_size=8)))
+    _assert_plain_text_same(content, source, start, end)
+
+
+@pytest.mark.parametrize("source,content", [
+    ("- a\nb", "a\nb"), ("# a b", "a b"), ("> a\n> b", "a\nb"), ("1. a\n   b", "a\nb"), ("**a\nb", "a\nb"), ("a- a\nb", "a\nb"),
+    ("- \ta\nb", "a\nb"), ("-\na\nb", "a\nb"), ("- a\n- b", "a\n- b"), ("- " + "x" * 500 + "a", "a"),
+])
+def test_plain_text_past_markup(source: str, content: str) -> None:
+    _assert_plain_text_same(content, source, 0, len(source))
+
+
+def _assert_plain_text_same(content: str, source: str, start: int, end: int) -> None:
+    fast, plain = BlockBuilder(), BlockBuilder()
+    for builder in (fast, plain):
+        builder.add_char("x", 0)
+    fast_pos = _plain_text(content, source, start, end, fast)
+    plain_pos = _inline(_plain_inline(content), source, start, end, plain, [])
+    assert (fast_pos, "".join(fast.chars), fast.offsets, fast.top) == (plain_pos, "".join(plain.chars), plain.offsets, plain.top)
+    assert fast.chars[-1][-1:] == plain.chars[-1][-1:]  # what the next separator looks at
+
+
+@FAST
+@given(block_documents, st.sampled_from(["root", "list", "blockquote", "paragraph"]), st.integers(0, 4))
+@example("a\n===", "root", 0)
+@example("a\nb\n- c", "list", 0)
+@example("    a\nb", "root", 0)
+@example("a\n- b\n--\t \nc", "list", 0)
+@example("a\n== \t", "root", 0)
+@example("a\n= =", "root", 0)
+@example("a\n-=", "root", 0)
+@example("a\n  ---\u3000", "root", 2)
+def test_lheading_gate_same_as_lheading(text: str, parent: str, indent: int) -> None:
+    """The gated setext heading rule returns and leaves what markdown-it's does, at every line."""
+    from markdown_it import rules_block
+    from markdown_it.rules_block import StateBlock
+
+    from compliance_lint.sources.markdown import _lheading
+
+    for indented_code in (True, False):
+        md = _STOCK[indented_code]
+        for line in range(text.count("\n") + 1):
+            seen = []
+            for rule in (_lheading, rules_block.lheading):
+                state = StateBlock(text, md, {}, [])
+                state.parentType, state.blkIndent = parent, indent
+                if line >= state.lineMax:
+                    continue
+                ok = rule(state, line, state.lineMax, False)
+                seen.append((ok, state.line, state.parentType, [t.as_dict() for t in state.tokens]))
+            assert len(set(map(repr, seen))) <= 1, (text, line, seen)
 
 
 def test_plain_inline_breaks() -> None:
@@ -178,6 +281,51 @@ def test_front_matter_gate() -> None:
     assert _composed(simple, _compose) == _composed(simple, lambda r: yaml.compose(r, Loader=yaml.SafeLoader))
 
 
+_flat_lines = st.one_of(
+    st.tuples(st.sampled_from(["title", "tags", "a", "on", "Yes", "null", "x_1", "k-2", "title"]),
+              st.one_of(st.just(""), _yaml_values.map(lambda v: " " + v)), st.sampled_from(["", " ", "  "])).map(lambda t: f"{t[0]}:{t[1]}{t[2]}"),
+    st.sampled_from(["", " ", "  - a", "a", "title:x", " title: x", "-", "[a, b]: c"]),
+)
+flat_documents = st.lists(_flat_lines, max_size=8).map(lambda lines: "".join(line + "\n" for line in lines))
+
+
+def _front_matter_reference(raw: str) -> Any:
+    """Data and scalar fields of front matter with the pure-Python loader, nodes composed."""
+    from compliance_lint.sources.markdown import _plain_data
+
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        data = _plain_data(node)
+    except yaml.YAMLError:
+        return ("error",)
+    if not isinstance(node, yaml.MappingNode):
+        return (repr(data), None)
+    return (repr(data), [(k.value, str(v.value), v.start_mark.index, v.end_mark.index)
+                         for k, v in node.value if isinstance(v, yaml.ScalarNode)])
+
+
+@FAST
+@given(flat_documents | yaml_documents)
+@example("title: x\ndate: 2026-09-18\non: yes\ntags: [a, b c , 1.5]\nempty:\nq: 'a # b'\nr: \"it: s\"\n\ntitle: again\n")
+@example("a: []\nb: [ ]\nc: 0x1F\nd: 1_000\ne: ~\nf: Null\ng: 1e3\nh: .5\n")
+@example("\n  \n")
+def test_flat_front_matter_same_as_composed(raw: str) -> None:
+    from compliance_lint.sources.markdown import _flat_front_matter
+
+    flat = _flat_front_matter(raw)
+    if flat is not None:
+        assert (repr(flat[0]), flat[1]) == _front_matter_reference(raw), raw
+
+
+def test_flat_front_matter_taken() -> None:
+    from compliance_lint.sources.markdown import _flat_front_matter
+
+    for raw in ["title: x\n", "title: \"a: b\"\ntags: [a, b]\n\ndate: 2026-09-18\n", "a:\n"]:
+        assert _flat_front_matter(raw) is not None, raw
+    for raw in ["", "\n", "a:\n  b: c\n", "- a\n", "a: b # c\n", "a: |\n  x\n", "a: &x 1\n", "a: b", "a:\tb\n", "a: b\r\n"]:
+        assert _flat_front_matter(raw) is None, raw
+
+
 # -- text mapping: shortcuts against the plain walk --
 
 _source_text = st.text(st.sampled_from("ab c\\&;#\n\r\t*_`é根\u200b"), max_size=60)
@@ -194,6 +342,20 @@ def test_add_aligned_is_align_then_add_mapped(source: str, start: int, end: int,
     offsets, plain_pos = align(source, start, end, target)
     plain.add_mapped(target, offsets)
     assert (pos, fast.chars, fast.offsets) == (plain_pos, plain.chars, plain.offsets)
+
+
+@FAST
+@given(st.text(st.one_of(st.sampled_from("ab c.\t\u00a0\u200b\u0441根 @"), st.characters(blacklist_categories=("Cs",))), max_size=30)
+       | st.sampled_from(["see https://x.y", "a@b.co", "   ", "", "cure"]),
+       st.sampled_from([0, 7, (1 << 18) - 5, 1 << 18]))
+def test_verbatim_block_same_as_builder(text: str, start: int) -> None:
+    builder = BlockBuilder()
+    builder.add_source(text, start)
+    plain = builder.build("heading", "h")
+    fast = verbatim_block(text, start, "heading", "h")
+    assert (fast is None) == (plain is None)
+    if fast is not None and plain is not None:
+        assert fast == plain and type(fast.offsets) is type(plain.offsets) and fast._top == plain._top  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("start,stop", [(0, 0), (0, 5), (3, 9), (4095, 4100), (100, 70_000), ((1 << 18) - 3, (1 << 18) + 4),

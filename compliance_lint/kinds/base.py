@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -39,13 +40,30 @@ class Hit:
 
 @dataclass
 class BlockScan:
-    """What a kind sees of one block: the prose, its spaCy Doc and the document."""
+    """What a kind sees of one block: the prose, its spaCy Doc and the document.
+
+    The engine hands one BlockScan to every kind that runs on the block, so
+    what several kinds derive from it (the lower-cased text, the sentence
+    spans) is computed once, here.
+    """
 
     index: int
     block: Block
     doc: Doc
     lang: str
     state: DocumentState
+
+    @cached_property
+    def low(self) -> str:
+        """The block's text, lower-cased (the semantic kinds match on it)."""
+        return self.block.text.lower()
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """(start_char, end_char) of each sentence of the Doc: ``doc.sents``
+        without making a Span per sentence for each kind."""
+        starts, ends, _tok_starts, _tok_ends = _bounds(self.doc)
+        return list(zip(starts, ends, strict=True))
 
 
 @dataclass

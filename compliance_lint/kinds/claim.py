@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from compliance_lint import marks, semantic
@@ -120,15 +121,16 @@ class CompiledClaims(CompiledKind):
         if not conds:
             return
         text = scan.block.text
-        low = text.lower()
-        for sent in scan.doc.sents:
-            s0, s1 = sent.start_char, sent.end_char
+        low = scan.low
+        lang = self.lang
+        for s0, s1 in scan.sentences:
             in_sent = [m for m in conds if s0 <= m.start < s1]
             if not in_sent:
                 continue
             stext = low[s0:s1]
             if not any(m.search(stext) for m in self._any_verb):
                 continue
+            subject_ok: dict[tuple[str, int], bool] = {}  # the rules' verbs often start at the same place
             for rule, rx, allowed, after_rx in self.items:
                 if rx is None:
                     continue
@@ -138,9 +140,9 @@ class CompiledClaims(CompiledKind):
                     ub = self.unless_before.get(rule.id)
                     if ub is not None and ub.search(stext, max(0, m.start - s0 - 40), m.start - s0):
                         continue  # "mild anxiety": a qualifier that takes the condition out of the rule
-                    if self.lang == "en" and _structure_function(stext, m.start - s0, m.end - s0):
+                    if lang == "en" and _structure_function(stext, m.start - s0, m.end - s0):
                         continue
-                    verb = self._verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"], after_rx)
+                    verb = _verb_for(rx, stext, m.start - s0, m.end - s0, rule.spec["window"], after_rx, lang)
                     if verb is None and rule.spec.get("verb_in_condition"):
                         vm = rx.match(stext, m.start - s0)  # "lower blood pressure": the mention starts with a claim verb
                         if vm and vm.end() <= m.end - s0:
@@ -148,61 +150,23 @@ class CompiledClaims(CompiledKind):
                     if verb is None:
                         continue
                     vs, ve = verb
-                    if not self._subject_ok(rule, scan, stext, s0, vs):
+                    key = (rule.spec["subject"], vs)
+                    ok = subject_ok.get(key)
+                    if ok is None:
+                        ok = subject_ok[key] = self._subject_ok(rule, scan, stext, s0, vs)
+                    if not ok:
                         continue
                     start, end = min(vs, m.start - s0) + s0, max(ve, m.end - s0) + s0
                     if rule.spec.get("only") == "hedged" and (
-                        not marks.hedged(text[s0:s1], start - s0, end - s0, self.lang) or semantic.cue(stext, "research_cues")
+                        not marks.hedged(text[s0:s1], start - s0, end - s0, lang) or semantic.cue(stext, "research_cues")
                     ):
                         continue  # hedged claims only; research being reported is not the writer's claim
                     yield Hit(rule, scan.index, start, end, condition=_cond_name(m.id), substance=_subject_name(scan, start))
                     break
 
-    def _verb_for(self, rx: Any, stext: str, cs: int, ce: int, window: int, after_rx: Any = None) -> tuple[int, int] | None:
-        lang = self.lang
-        c0, c1 = semantic.clause_bounds(stext, cs, lang)
-        if lang == "zh":
-            lo = max(c0, cs - window * 3)
-            best = None
-            for vm in rx.finditer(stext, lo, cs):
-                best = (vm.start(), vm.end())
-            if best:
-                return best
-            # post-posed: 糖尿病被根治 / 胰岛素抵抗得到逆转
-            after = stext[ce:min(c1, ce + 8)]
-            vm = rx.search(after)
-            if vm and re.match(r"^[被得到可以能够就也都已]*$", after[: vm.start()]):
-                return ce + vm.start(), ce + vm.end()
-            return None
-        before = stext[c0:cs]
-        words = list(re.finditer(r"\S+", before))
-        lo = c0 + words[-window].start() if len(words) >= window else c0
-        best = None
-        for vm in rx.finditer(stext, lo, cs):
-            # a verb glued into a compound modifier is no verb ("end-stage kidney disease")
-            if vm.end() <= cs and not re.match(r"-[a-z]", stext[vm.end():vm.end() + 2]):
-                best = (vm.start(), vm.end())
-        if best:
-            return best
-        after = stext[ce:c1]
-        pm = re.match(r"\s+" + _PASSIVE_AUX, after)
-        if pm:
-            # the verb may follow the auxiliary after up to two adverbs
-            # ("can be completely reversed"): try each word start in turn
-            am = re.match(r"(?:(?:\w+ly|also|even|now|often|finally|fully|quickly)\s+){0,2}", after[pm.end():])
-            vm = rx.match(after, pm.end() + am.end())
-            if vm:
-                return ce + vm.start(), ce + vm.end()
-        if after_rx is not None:
-            sm = re.match(
-                r"\s*(?:(?:flare-?ups?|symptoms?|attacks?|episodes?|pain|problems?|issues?)\s+)?"
-                r"(?:(?:is|are|was|were|will be|has been|have been|had been|got|gets|went|be)\s+)?(?:\w+ly\s+){0,2}", after)
-            vm = after_rx.match(after, sm.end() if sm else 0)
-            if vm:
-                return ce + vm.start(), ce + vm.end()
-        return None
-
     def _subject_ok(self, rule: Rule, scan: BlockScan, stext: str, s0: int, vs: int) -> bool:
+        """Does the clause of the verb at ``vs`` have the subject the rule asks for?
+        (Depends on the rule only through its ``subject`` mode.)"""
         mode = rule.spec["subject"]
         if mode == "any":
             return True
@@ -210,15 +174,73 @@ class CompiledClaims(CompiledKind):
         lead = stext[clause_start:vs]
         if semantic.lifestyle_subject(lead):
             return False
-        has_entity = bool(semantic.subject_mentions(scan.state, scan.index, s0 + vs))
-        has_word = semantic.product_word_in_context(scan.state, scan.index, stext, self.lang)
+        if mode != "product" and semantic.subject_mentions(scan.state, scan.index, s0 + vs):
+            return True
         # on a page about a non-drug product (front matter / config context),
         # the product is the subject of its claims
-        has_word = has_word or scan.state.context.product in NON_DRUG_PRODUCTS
+        has_word = scan.state.context.product in NON_DRUG_PRODUCTS or semantic.product_word_in_context(scan.state, scan.index, stext, self.lang)
         if mode == "product":
             own = [m for m in semantic.mentions(scan.state, scan.index) if m.label == "SUBSTANCE" and s0 <= m.start < s0 + len(stext)]
             return has_word and not own
-        return has_entity or has_word
+        return has_word
+
+
+_WORD = re.compile(r"\S+")
+_GLUED = re.compile(r"-[a-z]")
+_ZH_POSTPOSED = re.compile(r"^[被得到可以能够就也都已]*$")
+_PASSIVE_AFTER = re.compile(r"\s+" + _PASSIVE_AUX)
+_ADVERBS = re.compile(r"(?:(?:\w+ly|also|even|now|often|finally|fully|quickly)\s+){0,2}")
+_STATE_LEAD = re.compile(
+    r"\s*(?:(?:flare-?ups?|symptoms?|attacks?|episodes?|pain|problems?|issues?)\s+)?"
+    r"(?:(?:is|are|was|were|will be|has been|have been|had been|got|gets|went|be)\s+)?(?:\w+ly\s+){0,2}")
+
+
+@lru_cache(maxsize=8192)
+def _verb_for(rx: Any, stext: str, cs: int, ce: int, window: int, after_rx: Any, lang: str) -> tuple[int, int] | None:
+    """The claim verb (sentence offsets) acting on the condition at ``cs``-``ce``.
+
+    A pure function of its arguments (matchers never change), remembered: each
+    rule asks about each condition of a sentence, and boilerplate recurs.
+    """
+    c0, c1 = semantic.clause_bounds(stext, cs, lang)
+    if lang == "zh":
+        lo = max(c0, cs - window * 3)
+        best = None
+        for vm in rx.finditer(stext, lo, cs):
+            best = (vm.start(), vm.end())
+        if best:
+            return best
+        # post-posed: 糖尿病被根治 / 胰岛素抵抗得到逆转
+        after = stext[ce:min(c1, ce + 8)]
+        vm = rx.search(after)
+        if vm and _ZH_POSTPOSED.match(after[: vm.start()]):
+            return ce + vm.start(), ce + vm.end()
+        return None
+    before = stext[c0:cs]
+    words = list(_WORD.finditer(before))
+    lo = c0 + words[-window].start() if len(words) >= window else c0
+    best = None
+    for vm in rx.finditer(stext, lo, cs):
+        # a verb glued into a compound modifier is no verb ("end-stage kidney disease")
+        if vm.end() <= cs and not _GLUED.match(stext[vm.end():vm.end() + 2]):
+            best = (vm.start(), vm.end())
+    if best:
+        return best
+    after = stext[ce:c1]
+    pm = _PASSIVE_AFTER.match(after)
+    if pm:
+        # the verb may follow the auxiliary after up to two adverbs
+        # ("can be completely reversed"): try each word start in turn
+        am = _ADVERBS.match(after[pm.end():])
+        vm = rx.match(after, pm.end() + am.end()) if am else None
+        if vm:
+            return ce + vm.start(), ce + vm.end()
+    if after_rx is not None:
+        sm = _STATE_LEAD.match(after)
+        vm = after_rx.match(after, sm.end() if sm else 0)
+        if vm:
+            return ce + vm.start(), ce + vm.end()
+    return None
 
 
 def _cond_name(cid: str) -> str:
@@ -242,6 +264,7 @@ _SF_AFTER = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def _structure_function(stext: str, cs: int, ce: int) -> bool:
     """A function named as healthy or normal ("supports healthy insulin sensitivity",
     "blood sugar already within the normal range"): a structure/function claim

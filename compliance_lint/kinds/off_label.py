@@ -92,10 +92,9 @@ class CompiledOffLabel(CompiledKind):
         conds.sort(key=lambda m: m.start)
         if not conds:
             return
-        low = scan.block.text.lower()
+        low = scan.low
         question_conds: list[Any] = []
-        for sent in scan.doc.sents:
-            s0, s1 = sent.start_char, sent.end_char
+        for s0, s1 in scan.sentences:
             sconds = [m for m in conds if s0 <= m.start < s1]
             # "Struggling with PCOS? Our Mounjaro protocol gets your cycles back":
             # a question naming a condition sets the topic of the answer after it

@@ -32,10 +32,20 @@ from compliance_lint.models import PACK_JURISDICTION, Rule
 from compliance_lint.schema import Checker
 
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
+# The ASCII characters ``[\W_]`` matches: deleted from ASCII text in one C pass.
+_ASCII_STRIP = bytes(c for c in range(128) if not chr(c).isalnum())
 
 
 def squash(text: str) -> str:
-    return _STRIP.sub("", text.lower())
+    """``text`` lower-cased, with everything but letters and digits removed.
+
+    Squashed once per document that holds a trigger: the regex substitution
+    over a whole document cost more than all the trigger searches, so ASCII
+    text (most documents) is squashed by ``bytes.translate`` instead, and
+    other text has its whitespace (most of what goes) split away first."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, _ASCII_STRIP).decode("ascii").lower()
+    return _STRIP.sub("", "".join(text.lower().split()))
 
 
 class Kind(KindBase):
@@ -65,6 +75,7 @@ class CompiledRequired(CompiledKind):
         self.lang = lang
         self.trigger_rx = {r.id: semantic.word_regex(tuple(r.spec["triggers"]), True) for r in rules}
         self.statements = {r.id: [squash(s) for s in r.spec["statements"]] for r in rules}
+        self._keys = _TriggerKeys([rx for rx in self.trigger_rx.values() if rx is not None])
 
     def triggers(self) -> list[str] | None:
         """finish() fires only on a trigger phrase or a trigger entity somewhere in the text."""
@@ -128,7 +139,7 @@ class CompiledRequired(CompiledKind):
                 seen: dict[tuple[int, int], Any] = state.memory.setdefault("required_trigger_hits", {})
                 key = (id(rx), i)
                 if key not in seen:
-                    m = rx.search(_lower(state, i))
+                    m = rx.search(_lower(state, i)) if self._keys.may_match(rx, state, i) else None
                     seen[key] = (m.start(), m.end()) if m else None
                 if seen[key] is not None:
                     cands.append(seen[key])
@@ -144,6 +155,49 @@ class CompiledRequired(CompiledKind):
                 s, e = min(cands)
                 return i, s, e
         return None
+
+
+class _TriggerKeys:
+    """Which trigger matchers may match in a block, from one scan of it.
+
+    A ``WordMatcher`` finds a Latin form only where every word of the form
+    occurs in the lower-cased text (its words are matched across whitespace,
+    never through other characters), so the longest word of each form is a
+    necessary substring. The blocks ``finish`` reads hold some rule's trigger,
+    rarely most rules' triggers: one scan of a block for the key words of
+    every matcher rules out most of the per-rule searches. Matchers with
+    Chinese words (matched across whitespace inside words) are always searched.
+    """
+
+    def __init__(self, matchers: list[Any]) -> None:
+        ids: dict[str, int] = {}
+        self._keys: dict[int, frozenset[int] | None] = {}
+        for rx in matchers:
+            if rx.cjk:
+                self._keys[id(rx)] = None
+                continue
+            self._keys[id(rx)] = frozenset(ids.setdefault(max(form.split(), key=len), len(ids)) for form in rx.latin if form.split())
+        self._ac = None
+        if ids:
+            from ahocorasick_rs import AhoCorasick
+
+            self._ac = AhoCorasick(list(ids))
+
+    def present(self, low: str) -> set[int]:
+        """The key words (ids) that occur in ``low``."""
+        return {i for i, _s, _e in self._ac.find_matches_as_indexes(low, overlapping=True)} if self._ac is not None else set()
+
+    def may_match(self, rx: Any, state: DocumentState, index: int) -> bool:
+        """May ``rx`` match in block ``index``'s lower-cased text? (False: it cannot.)"""
+        keys = self._keys.get(id(rx))
+        if keys is None:
+            return True
+        # per scanner (a document in two languages has one per language's rules)
+        found: dict[int, set[int]] = state.memory.setdefault("required_keys", {}).setdefault(id(self), {})
+        present = found.get(index)
+        if present is None:
+            present = found[index] = self.present(_lower(state, index))
+        return not keys.isdisjoint(present)
 
 
 def _lower(state: DocumentState, index: int) -> str:

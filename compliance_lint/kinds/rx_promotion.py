@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from compliance_lint import marks, semantic
@@ -64,6 +65,16 @@ _PRODUCT_ANAPHOR = re.compile(r"\b(?:the|my|your|this|that|our)\s+(?:weekly\s+|d
 _APPROVAL_FACT = re.compile(r"\b(?:authori[sz]ed|approved|licensed|registered|indicated)\b")
 # weight-loss talk around "the jab" / "my pen"
 _WEIGHT_TALK = re.compile(r"\b(?:\d+(?:[.,]\d+)?\s*(?:kg|kilos?|lbs?|pounds?|stones?)|weight|slim\w*|skinny|dress sizes?|jeans sizes?)\b")
+@lru_cache(maxsize=4096)
+def _cued(rx: Any, stext: str, lang: str) -> bool:
+    """``CompiledRx._cued`` for one cue matcher: pure, remembered (the rules of
+    every pack ask about the same sentences, and boilerplate recurs)."""
+    question = stext.rstrip().endswith(("?", "？")) and _MECHANISM_Q.search(stext) and not _SELLING.search(stext)
+    if question:
+        return False
+    return any(not marks.negated(stext, cm.start(), cm.end(), lang) for cm in rx.finditer(stext))
+
+
 _SELLING = re.compile(r"[£$€¥]\s?\d|\b(?:buy|order|book|booking|price|from \d|per month|a month|discount|offer|in stock|delivered|subscribe|lock in|today)\b|购买|下单|价格|优惠|预约|套餐")
 
 
@@ -144,11 +155,11 @@ class CompiledRx(CompiledKind):
         anaphora = any(r.spec.get("anaphora") for r in self.rules)
         if not ms and not anaphora:
             return
-        low = scan.block.text.lower()
-        sents = list(scan.doc.sents)
+        low = scan.low
+        sents = scan.sentences
         # rules with the same cue words share one matcher: ask it once per sentence,
         # and only about sentences that name a medicine (or their neighbours)
-        texts = [low[t.start_char:t.end_char] for t in sents]
+        texts = [low[a:b] for a, b in sents]
         memo: dict[tuple[int, int], bool] = {}
 
         def is_cued(rule: Rule, j: int) -> bool:
@@ -156,8 +167,7 @@ class CompiledRx(CompiledKind):
             if key not in memo:
                 memo[key] = self._cued(rule, texts[j])
             return memo[key]
-        for si, sent in enumerate(sents):
-            s0, s1 = sent.start_char, sent.end_char
+        for si, (s0, s1) in enumerate(sents):
             here = [m for m in ms if s0 <= m.start < s1]
             stext = low[s0:s1]
             carried = []
@@ -195,12 +205,7 @@ class CompiledRx(CompiledKind):
     def _cued(self, rule: Rule, stext: str) -> bool:
         """A promotion cue in this sentence that is not negated (and not a mechanism question)."""
         rx = self.cue_rx[rule.id]
-        if rx is None:
-            return False
-        question = stext.rstrip().endswith(("?", "？")) and _MECHANISM_Q.search(stext) and not _SELLING.search(stext)
-        if question:
-            return False
-        return any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in rx.finditer(stext))
+        return False if rx is None else _cued(rx, stext, self.lang)
 
     def _carried(self, scan: BlockScan, stext: str, s0: int) -> list[Any]:
         """ "the jab", "my pen": the product named last in the section, at the noun."""

@@ -128,12 +128,11 @@ class CompiledUnapproved(CompiledKind):
         carry_generic = any(r.spec.get("carry_generic") for r in self.rules)
         if not ms and not carry_generic:
             return
-        low = scan.block.text.lower()
-        sents = list(scan.doc.sents)
+        low = scan.low
+        sents = scan.sentences
         block_strong = self._ruo_block_strong(low, sents)
-        strong = [self._strong(low[t.start_char:t.end_char]) for t in sents]
-        for si, sent in enumerate(sents):
-            s0, s1 = sent.start_char, sent.end_char
+        strong = [self._strong(low[a:b]) for a, b in sents]
+        for si, (s0, s1) in enumerate(sents):
             here = [m for m in ms if s0 <= m.start < s1]
             carried = False
             stext = low[s0:s1]
@@ -230,12 +229,12 @@ class CompiledUnapproved(CompiledKind):
                 return True
         return False
 
-    def _ruo_block_strong(self, low: str, sents: list[Any]) -> bool:
+    def _ruo_block_strong(self, low: str, sents: list[tuple[int, int]]) -> bool:
         """A research-use-only paragraph with a dosing or purchase cue in some sentence."""
         if self.ruo_rx is None or self.strong_rx is None or not self.ruo_rx.search(low):
             return False
-        for sent in sents:
-            stext = low[sent.start_char:sent.end_char]
+        for a, b in sents:
+            stext = low[a:b]
             for m in self.strong_rx.finditer(stext):
                 if not marks.negated(stext, m.start(), m.end(), self.lang):
                     return True

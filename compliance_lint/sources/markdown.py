@@ -10,11 +10,14 @@ HTML extractor so their text and comments (suppression directives) count.
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt, rules_block
 from markdown_it.ruler import Ruler
+from markdown_it.rules_core import normalize
+from markdown_it.rules_core.text_join import _join_text_tokens
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.front_matter import index as front_matter_index
@@ -22,7 +25,7 @@ from mdit_py_plugins.front_matter import index as front_matter_index
 from compliance_lint.positions import LineIndex
 from compliance_lint.sources.base import Directive, SourceDocument, parse_directive
 from compliance_lint.sources.html import extract_html
-from compliance_lint.textmap import Block, BlockBuilder, align, plain_blocks
+from compliance_lint.textmap import Block, BlockBuilder, _verbatim_after_markup, align, plain_blocks, verbatim_block
 
 PROSE_FIELDS = ("title", "description", "summary", "excerpt", "subtitle")
 # Deep nesting beyond markdown-it's limit silently drops text (an evasion route):
@@ -39,17 +42,22 @@ _HANDLED = frozenset({"front_matter", "heading_open", "heading_close", "tr_open"
 
 
 def _parser(indented_code: bool = True) -> MarkdownIt:
+    """The parser ``parse_markdown`` uses: with the shortcuts, plain inline text left unparsed."""
     md = _MD.get(indented_code)
     if md is None:
-        md = _MD[indented_code] = new_parser(indented_code)
+        md = _MD[indented_code] = new_parser(indented_code, lazy=True)
     return md
 
 
-def new_parser(indented_code: bool = True, shortcuts: bool = True) -> MarkdownIt:
+def new_parser(indented_code: bool = True, shortcuts: bool = True, lazy: bool = False) -> MarkdownIt:
     """The markdown-it parser; ``shortcuts`` adds the shortcuts for plain inline text and block rules.
 
     With or without the shortcuts the tokens are the same (tests/test_parse_equivalence.py
-    compares them, and the documents parsed with them).
+    compares them, and the documents parsed with them). ``lazy`` (with ``shortcuts``)
+    leaves the children of an inline token without inline markup unmade (``None``):
+    ``parse_markdown`` maps its content straight to the source (``_plain_text``), and
+    making the tokens that ``_plain_inline`` would make only to walk them was a
+    good part of the parse.
     """
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
@@ -57,8 +65,15 @@ def new_parser(indented_code: bool = True, shortcuts: bool = True) -> MarkdownIt
         md.disable("code")  # MDX: indented prose inside components is prose
     md.use(front_matter_plugin)
     if shortcuts and _shortcut_applies(md):
-        md.core.ruler.at("inline", _inline_rule)
+        md.core.ruler.at("normalize", _normalize_rule)
+        if lazy:
+            md.core.ruler.at("inline", _lazy_inline_rule)
+            md.core.ruler.at("text_join", _lazy_text_join)
+        else:
+            md.core.ruler.at("inline", _inline_rule)
     if shortcuts:
+        if md.block.ruler.get_all_rules().count("lheading"):
+            md.block.ruler.at("lheading", _lheading)
         md.block.ruler.__class__ = _DispatchRuler
         md.block.ruler.dispatch = {}
     return md
@@ -141,12 +156,38 @@ def _dispatch_chain(rules: list[Any]) -> list[Any]:
     return [chain]
 
 
+def _lheading(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's setext heading rule, passed over when no line can underline.
+
+    It is tried before the paragraph rule at every paragraph, walking the lines
+    (trying every rule that could end the paragraph on each) for an underline:
+    a line of only "=" or only "-" (then spaces or tabs). When no line before the
+    next blank one is such, it finds none and returns False, leaving what it
+    leaves then: the parent type set to "paragraph" (past its code block check).
+    """
+    src, begins, shifts, ends = state.src, state.bMarks, state.tShift, state.eMarks
+    line = start_line + 1
+    while line < end_line:
+        pos = begins[line] + shifts[line]
+        if pos >= ends[line]:
+            break  # an empty line ends the walk
+        ch = src[pos]
+        if ch in "-=" and not src[pos:ends[line]].lstrip(ch).strip(" \t"):
+            return rules_block.lheading(state, start_line, end_line, silent)
+        line += 1
+    if not state.is_code_block(start_line):
+        state.parentType = "paragraph"
+    return False
+
+
 # Inline rules of the parser above and the characters that can start one; any
 # other character ends up in a text token. ("!" starts an image only before "[".)
 _INLINE_RULES = ["text", "newline", "escape", "backticks", "strikethrough", "emphasis", "link", "image",
                  "autolink", "html_inline", "entity"]
 _INLINE_RULES2 = ["balance_pairs", "strikethrough", "emphasis", "fragments_join"]
 _INLINE_MARKUP = re.compile(r"[\\`~*_\[<&]")
+_NON_TICK_MARKUP = re.compile(r"[\\~*_\[<&]")
+_TICK_RUN = re.compile(r"`+")
 
 
 def _shortcut_applies(md: MarkdownIt) -> bool:
@@ -179,6 +220,79 @@ def _inline_rule(state: Any) -> None:
             token.children.extend(_plain_inline(content))
         else:
             md.inline.parse(content, md, state.env, token.children)
+
+
+def _normalize_rule(state: Any) -> None:
+    """markdown-it's core "normalize" rule (line breaks to ``\\n``, NUL to U+FFFD),
+    skipped when there is nothing to replace (two regex substitutions copied the text)."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
+def _lazy_inline_rule(state: Any) -> None:
+    """``_inline_rule`` leaving the children of an inline token without markup as ``None``
+    (``parse_markdown`` reads its content), and making those of text whose only
+    markup is backticks directly (``_code_span_inline``)."""
+    md = state.md
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        content = token.content
+        if _INLINE_MARKUP.search(content) is None:
+            token.children = None
+            continue
+        if _NON_TICK_MARKUP.search(content) is None:
+            token.children = _code_span_inline(content)
+            continue
+        if token.children is None:
+            token.children = []
+        md.inline.parse(content, md, state.env, token.children)
+
+
+def _code_span_inline(content: str) -> list[Token]:
+    """Children of an inline token whose only inline markup is backticks.
+
+    As markdown-it's backtick rule reads them: a run of backticks opens a code
+    span closed by the next run of the same length, else it is literal text;
+    the text between code spans becomes tokens as in ``_plain_inline`` (the
+    newline rule sees only the text since the last token).
+    """
+    out: list[Token] = []
+    runs = [(m.start(), m.end()) for m in _TICK_RUN.finditer(content)]
+    text_from = 0
+    i = 0
+    while i < len(runs):
+        start, pos = runs[i]
+        length = pos - start
+        close = next((j for j in range(i + 1, len(runs)) if runs[j][1] - runs[j][0] == length), -1)
+        if close < 0:
+            i += 1  # literal backticks: part of the text
+            continue
+        out.extend(_plain_inline(content[text_from:start]))
+        code = content[pos:runs[close][0]].replace("\n", " ")
+        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+            code = code[1:-1]  # one space off each side, unless all spaces
+        token = Token("code_inline", "code", 0)
+        token.markup = content[start:pos]
+        token.content = code
+        out.append(token)
+        text_from = runs[close][1]
+        i = close + 1
+    out.extend(_plain_inline(content[text_from:]))
+    return out
+
+
+def _lazy_text_join(state: Any) -> None:
+    """markdown-it's core "text_join" rule, passing over the children left unmade."""
+    for token in state.tokens:
+        if token.type != "inline" or token.children is None:
+            continue
+        children = token.children
+        for child in children:
+            # image `alt` is parsed into its own token tree
+            if child.children:
+                child.children = _join_text_tokens(child.children)
+        token.children = _join_text_tokens(children)
 
 
 def _plain_inline(content: str) -> list[Token]:
@@ -286,16 +400,29 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
         if tok.type != "inline" or not tok.map:
             continue
         start, end = region(tok.map)
+        if row_builder is None and tok.children is None:
+            found = _verbatim_plain(tok.content, text, start, end)
+            if found is not None:
+                # the block the builder gives (_plain_text, then build), made at once
+                block = verbatim_block(*found, "heading" if in_heading else "paragraph", heading)
+                if block:
+                    blocks.append(block)
+                    if in_heading:
+                        heading = block.text.strip()
+                continue
         key = (tok.map[0], tok.map[1])
         cursor = row_cursor.get(key, start) if row_builder is not None else start
         builder = row_builder if row_builder is not None else BlockBuilder()
         if row_builder is not None and row_builder.chars:
             row_builder.separator(cursor)
-        attr_blocks: list[Block] = []
-        cursor = _inline(tok.children or [], text, cursor, end, builder, directives, attr_blocks)
-        for b in attr_blocks:
-            b.heading = b.heading or heading
-        blocks.extend(attr_blocks)
+        if tok.children is None:
+            cursor = _plain_text(tok.content, text, cursor, end, builder)
+        else:
+            attr_blocks: list[Block] = []
+            cursor = _inline(tok.children, text, cursor, end, builder, directives, attr_blocks)
+            for b in attr_blocks:
+                b.heading = b.heading or heading
+            blocks.extend(attr_blocks)
         if row_builder is not None:
             row_cursor[key] = cursor
             continue
@@ -369,6 +496,62 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
     return cursor
 
 
+def _verbatim_plain(content: str, text: str, cursor: int, end: int) -> tuple[str, int] | None:
+    """The prose of plain inline ``content`` and where it starts, when ``_plain_text``
+    finds all of it verbatim at ``cursor`` or just past markup there (lines, and a
+    space for each break), else ``None``.
+
+    Each line is then found where the one before it ended, each break is the
+    "\\n" right after it, a separator (no line ends with a space), so the
+    prose is that stretch of the source.
+    """
+    n = len(content)
+    if not n:
+        return None
+    at = cursor
+    if cursor + n > end or not text.startswith(content, cursor):
+        # past a list marker or "# ": where add_aligned finds the first line
+        first = content.partition("\n")[0]
+        at = _verbatim_after_markup(text, cursor, end, first) if first else -1
+        if at < 0 or at + n > end or not text.startswith(content, at):
+            return None
+    if "\n" not in content:
+        return content, at
+    if " \n" in content or "\n " in content or "\n\t" in content or "\n\n" in content:
+        return None
+    return content.replace("\n", " "), at
+
+
+def _plain_text(content: str, text: str, cursor: int, end: int, builder: BlockBuilder) -> int:
+    """What ``_inline`` does with ``_plain_inline(content)``, without making the tokens.
+
+    Most paragraphs are copied from the source line for line: then the lines and
+    the spaces standing for their breaks are that stretch of the source, added at once.
+    """
+    found = _verbatim_plain(content, text, cursor, end)
+    if found is not None:
+        joined, at = found
+        builder.add_source(joined, at)
+        return at + len(joined)
+    if "\n" not in content:
+        return builder.add_aligned(text, cursor, end, content) if content else cursor
+    lines = content.split("\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if i:
+            line = line.lstrip(" \t")
+        if i < last and line.endswith(" "):
+            # two or more spaces make a hard break and are dropped; one is dropped
+            line = line.rstrip(" ") if line.endswith("  ") else line[:-1]
+        if line:
+            cursor = builder.add_aligned(text, cursor, end, line)
+        if i < last:
+            nl = _next_break(text, cursor, end)
+            builder.separator(nl)
+            cursor = nl + 1 if nl < end else cursor
+    return cursor
+
+
 def _tick_run(text: str, ticks: str, pos: int, end: int) -> int:
     """Start of the first run of exactly ``len(ticks)`` backticks in ``text[pos:end]``, or -1."""
     k = text.find(ticks, pos, end)
@@ -422,28 +605,86 @@ def _front_matter(tok: Any, text: str, lines: LineIndex) -> tuple[dict[str, Any]
     content_start = lines.line_start(2)
     content_end = lines.line_start(tok.map[1]) if tok.map else len(text)
     raw = text[content_start:content_end]
-    try:
-        node = _compose(raw)
-        data = _plain_data(node)
-    except (yaml.YAMLError, RecursionError):
-        # Broken front matter is still shown by most renderers: lint it as text.
-        return {}, plain_blocks(raw, content_start, "front_matter")
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        return {}, plain_blocks(raw, content_start, "front_matter") if data is not None and not isinstance(data, dict) else []
+    flat = _flat_front_matter(raw)
+    if flat is not None:
+        data, fields = flat
+    else:
+        try:
+            data, fields = _composed_front_matter(raw)
+        except (yaml.YAMLError, RecursionError):
+            # Broken front matter is still shown by most renderers: lint it as text.
+            return {}, plain_blocks(raw, content_start, "front_matter")
+        if not isinstance(data, dict) or fields is None:
+            return {}, plain_blocks(raw, content_start, "front_matter") if data is not None and not isinstance(data, dict) else []
     blocks: list[Block] = []
-    for key_node, value_node in node.value:
-        if key_node.value not in PROSE_FIELDS or not isinstance(value_node, yaml.ScalarNode):
+    for key, value, start, end in fields:
+        if key not in PROSE_FIELDS:
             continue
-        value = str(value_node.value)
-        vstart = content_start + value_node.start_mark.index
-        vend = content_start + value_node.end_mark.index
-        offsets, _ = align(text, vstart, vend, value)
         builder = BlockBuilder()
-        builder.add_mapped(value, offsets)
-        block = builder.build("heading" if key_node.value == "title" else "front_matter")
+        # align then add_mapped, without the walk when the value is verbatim (most are)
+        builder.add_aligned(text, content_start + start, content_start + end, value)
+        block = builder.build("heading" if key == "title" else "front_matter")
         if block:
             blocks.append(block)
     return data, blocks
+
+
+# A field of front matter: its key, its scalar value as written (unquoted) and
+# where that value stands, from its first character (a quote) to past its last.
+_Field = tuple[str, str, int, int]
+
+
+def _composed_front_matter(raw: str) -> tuple[Any, list[_Field] | None]:
+    """Data of front matter composed by a YAML loader, and its fields with scalar
+    values (``None`` when it is not a mapping)."""
+    node = _compose(raw)
+    data = _plain_data(node)
+    if not isinstance(node, yaml.MappingNode):
+        return data, None
+    return data, [(key.value, str(value.value), value.start_mark.index, value.end_mark.index)
+                  for key, value in node.value if isinstance(value, yaml.ScalarNode)]
+
+
+def _flat_front_matter(raw: str) -> tuple[dict[Any, Any], list[_Field]] | None:
+    """``_composed_front_matter`` of flat front matter, read with a regex.
+
+    Front matter made only of ``key: value`` lines at the left margin (values
+    plain, quoted without escapes or a flow list of words, as in
+    ``_SIMPLE_YAML``), and blank lines, is a mapping of those keys; each scalar
+    is resolved (int, date, bool, ...) and constructed as the YAML loader does,
+    without composing nodes. Anything else gives ``None``.
+    """
+    if not _FLAT_YAML.match(raw):
+        return None
+    data: dict[Any, Any] = {}
+    fields: list[_Field] = []
+    for m in _FLAT_YAML_LINE.finditer(raw):
+        key = m.group(1)
+        if key is None:
+            continue  # a blank line
+        value = m.group(2)
+        start = m.start(2) if value is not None else m.end(1) + 1
+        if value is None:
+            fields.append((key, "", start, start))
+            data[_scalar(key)] = None
+        elif value[0] == "[":
+            items = [item.strip(" ") for item in value[1:-1].split(",")]
+            data[_scalar(key)] = [_scalar(item) for item in items] if items != [""] else []
+        elif value[0] in "\"'":
+            fields.append((key, value[1:-1], start, m.end(2)))
+            data[_scalar(key)] = value[1:-1]
+        else:
+            fields.append((key, value, start, m.end(2)))
+            data[_scalar(key)] = _scalar(value)
+    return (data, fields) if fields or data else None
+
+
+def _scalar(value: str) -> Any:
+    """A plain YAML scalar as the safe loader resolves and constructs it."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR_TAG:
+        return value
+    return _SCALAR_CONSTRUCTOR.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
 
 
 # Front matter made only of lines like these is composed by libyaml (C), which
@@ -458,6 +699,12 @@ _YAML_FLOW = r"\[ *(?:[A-Za-z0-9][A-Za-z0-9 ._-]*(?:, *[A-Za-z0-9][A-Za-z0-9 ._-
 _YAML_VALUE = rf"(?:{_YAML_QUOTED}|{_YAML_FLOW}|{_YAML_PLAIN})"
 # Every line unambiguous (no nested repeats of spaces), so matching stays linear.
 _SIMPLE_YAML = re.compile(rf"(?:(?: {{0,12}}(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YAML_VALUE})?|- +{_YAML_VALUE}))? *\n)*\Z")
+
+
+_FLAT_YAML_LINE = re.compile(rf"(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +({_YAML_VALUE}))?)? *\n")
+_FLAT_YAML = re.compile(rf"(?:(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YAML_VALUE})?)? *\n)*\Z")
+_RESOLVER = yaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _compose(raw: str) -> Any:
@@ -505,6 +752,13 @@ class _Constructor(yaml.SafeLoader):
         yaml.constructor.SafeConstructor.__init__(self)
 
 
+# Constructs scalars only, which keeps no state in the constructor: shared.
+_SCALAR_CONSTRUCTOR = _Constructor()
+
+
+_LEVEL = attrgetter("level")
+
+
 def _uncovered(text: str, lines: LineIndex, tokens: list[Any]) -> list[Block]:
     """Lines no leaf token covers, when the parse hit markdown-it's depth limit.
 
@@ -512,7 +766,7 @@ def _uncovered(text: str, lines: LineIndex, tokens: list[Any]) -> list[Block]:
     blockquotes); that text is linted as plain text rather than silently
     skipped. Container tokens cover such lines, so only leaf tokens count.
     """
-    if not tokens or max(t.level for t in tokens) < MAX_NESTING - 1:
+    if not tokens or max(map(_LEVEL, tokens)) < MAX_NESTING - 1:
         return []
     count = lines.line_count()
     seen = bytearray(count + 1)
