@@ -41,6 +41,7 @@ the user cache directory and the scan runs without importing spaCy.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -480,7 +481,7 @@ class _Probe:
     and only when a requirement asks: an atom at its word edges, a cue-word
     group, a confirm regex."""
 
-    __slots__ = ("pf", "text", "low", "found", "atoms", "groups", "tried")
+    __slots__ = ("pf", "text", "low", "found", "atoms", "groups", "tried", "data")
 
     def __init__(self, pf: Prefilter, text: str, low: str, found: set[str]) -> None:
         self.pf = pf
@@ -490,6 +491,7 @@ class _Probe:
         self.atoms: dict[int, bool] = {}
         self.groups: dict[int, bool] = {}
         self.tried: dict[int, bool] = {}
+        self.data: bytes | None = None  # the text as UTF-8, once a confirm needs it
 
     def holds(self, reqs: tuple[_Req, ...]) -> bool:
         """Does any of ``reqs`` hold (their key, and the literal they are filed under, being there)?"""
@@ -551,7 +553,9 @@ class _Probe:
         """Does confirm ``cid`` (a relaxed regex) match the block's text?"""
         got = self.tried.get(cid)
         if got is None:
-            got = self.tried[cid] = confirms(self.text, *self.pf._confirm_src[cid])
+            if self.data is None:
+                self.data = self.text.encode()
+            got = self.tried[cid] = confirms(self.text, *self.pf._confirm_src[cid], self.data)
         return got
 
 
@@ -694,21 +698,53 @@ def compile_confirm(pattern: str, ignorecase: bool) -> Any:
 
 _CONFIRM_RX: dict[tuple[str, bool], Any] = {}
 _CONFIRMED: dict[tuple[str, str, bool], bool] = {}
+_TESTERS: dict[tuple[str, bool], Callable[[bytes], bool]] = {}
 
 
-def confirms(text: str, pattern: str, ignorecase: bool) -> bool:
+def _always(_data: bytes) -> bool:
+    return True
+
+
+def confirm_tester(pattern: str, ignorecase: bool) -> Callable[[bytes], bool]:
+    """``data -> does the confirm regex match these UTF-8 bytes`` (``compile_confirm(...).search``).
+
+    Calls RE2's ``Match`` directly: the wrapper's ``search`` runs a generator
+    and builds a match object per call, about half of the 3 us a (mostly
+    failing) confirm costs on a paragraph (32,000 per 500 articles)."""
+    key = (pattern, ignorecase)
+    test = _TESTERS.get(key)
+    if test is None:
+        rx = compile_confirm(pattern, ignorecase)
+        if rx is True:
+            test = _always
+        else:
+            match = getattr(getattr(rx, "_regexp", None), "Match", None)
+            anchor = getattr(getattr(type(getattr(rx, "_regexp", None)), "Anchor", None), "UNANCHORED", None)
+            if match is None or anchor is None:  # pragma: no cover - another google-re2 layout
+                search = rx.search
+
+                def test(data: bytes) -> bool:
+                    return search(data) is not None
+            else:
+                def test(data: bytes) -> bool:
+                    return match(anchor, data, 0, len(data))[0][0] >= 0
+        test = _TESTERS[key] = test
+    return test
+
+
+def confirms(text: str, pattern: str, ignorecase: bool, data: bytes | None = None) -> bool:
     """Does the confirm regex match ``text``? Remembered for the blocks of the
     current document: the prefilter and the regex kind's block gate ask the
-    same questions about the same block."""
+    same questions about the same block. ``data``: ``text`` as UTF-8, if the
+    caller has it."""
     key = (text, pattern, ignorecase)
     got = _CONFIRMED.get(key)
     if got is None:
         if len(_CONFIRMED) > 50_000:
             _CONFIRMED.clear()
-        rx = compile_confirm(pattern, ignorecase)
         # Searched as UTF-8 bytes (what the wrapper passes RE2 anyway): a str search
         # also maps every match offset back to characters, a third of its cost here.
-        got = _CONFIRMED[key] = rx is True or rx.search(text.encode()) is not None
+        got = _CONFIRMED[key] = confirm_tester(pattern, ignorecase)(text.encode() if data is None else data)
     return got
 
 

@@ -1,0 +1,43 @@
+"""The prefilter's fast paths give the same answers as the plain ones."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compliance_lint.packs import load_registry
+from compliance_lint.prefilter import compile_confirm, confirm_tester, relaxed_pattern
+
+PATTERNS = [
+    (r"#\s*1", True), (r"rate of \d", True), (r"(a)(b)?c", False), (r"x*", True), (r"治愈|根治", False),
+    (r"(?:lose|lost)\s+\d+\s*(?:kg|lbs?)", True), (r"\bcure", True), (r"[[:alpha:]]+\d", False),
+]
+TEXT = st.text(alphabet=list("abcx #1 kglostreLOSE治愈\n5") + ["é", "\u00a0"], max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PATTERNS), TEXT)
+def test_confirm_tester_agrees_with_search(pat: tuple[str, bool], text: str) -> None:
+    rx = compile_confirm(*pat)
+    data = text.encode()
+    assert confirm_tester(*pat)(data) == (rx is True or rx.search(data) is not None)
+
+
+def test_confirm_tester_on_bundled_confirms() -> None:
+    """Every bundled regex rule's relaxed pattern, on its own examples and on text around them."""
+    registry = load_registry()
+    checked = 0
+    for rule in registry.rules(sorted(registry.packs)):
+        if rule.kind != "regex":
+            continue
+        relaxed = relaxed_pattern(rule.spec["regex"])
+        if relaxed is None:
+            continue
+        key = (relaxed, bool(rule.spec["ignorecase"]))
+        rx = compile_confirm(*key)
+        for example in rule.examples_bad + rule.examples_good:
+            for text in (example, f"x{example}y", example[: len(example) // 2]):
+                data = text.encode()
+                assert confirm_tester(*key)(data) == (rx is True or rx.search(data) is not None), (rule.id, text)
+                checked += 1
+    assert checked > 100
