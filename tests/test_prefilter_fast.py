@@ -41,3 +41,22 @@ def test_confirm_tester_on_bundled_confirms() -> None:
                 assert confirm_tester(*key)(data) == (rx is True or rx.search(data) is not None), (rule.id, text)
                 checked += 1
     assert checked > 100
+
+
+def test_remembered_selection_is_the_worked_out_one(monkeypatch) -> None:
+    """``kinds_needing`` remembers per text: the same answer as ``select``, the block
+    kind still decides first, and the memory stays bounded."""
+    from test_prefilter_select import SMALL, WORDS
+
+    import compliance_lint.prefilter as pfm
+
+    plan = pfm.Plan.from_json({**SMALL.to_json(), "always_blocks": ["table"]})
+    pf = pfm.Prefilter(plan)
+    monkeypatch.setattr(pfm, "_MEMO_SIZE", 5)
+    texts = [f"{a} {b}" for a in WORDS[:12] for b in WORDS[-12:]]
+    for text in texts + texts[::-1]:
+        pfm.forget_confirmed()
+        assert pf.kinds_needing(text) == pf.select(text), text
+        assert pf.kinds_needing(text, "table") == pf.all_kinds
+        assert len(pf._memo) <= 5
+    assert any(pf.select(t) != pf.all_kinds for t in texts)
