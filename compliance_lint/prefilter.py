@@ -383,6 +383,7 @@ class Prefilter:
         self._keys_at: dict[str, tuple[tuple[int, bool, list[_Entry]], ...]] = {}
         self.literals = sorted(scanned)
         self._confirm_src = plan.confirms
+        self._testers: list[Callable[[bytes], bool] | None] = [None] * len(plan.confirms)
         self._memo: dict[str, frozenset[int]] = {}
         self._ac: Any = None
         self.engine = "none"
@@ -573,7 +574,12 @@ class _Probe:
         if got is None:
             if self.data is None:
                 self.data = self.text.encode()
-            got = self.tried[cid] = confirms(self.text, *self.pf._confirm_src[cid], self.data)
+            # Straight to RE2 (not through ``confirms``' per-document memory: the
+            # probe remembers per block, ``kinds_needing`` per text).
+            test = self.pf._testers[cid]
+            if test is None:
+                test = self.pf._testers[cid] = confirm_tester(*self.pf._confirm_src[cid])
+            got = self.tried[cid] = test(self.data)
         return got
 
 
