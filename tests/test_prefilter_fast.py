@@ -60,3 +60,11 @@ def test_remembered_selection_is_the_worked_out_one(monkeypatch) -> None:
         assert pf.kinds_needing(text, "table") == pf.all_kinds
         assert len(pf._memo) <= 5
     assert any(pf.select(t) != pf.all_kinds for t in texts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abcé治 ", min_size=1, max_size=5), max_size=25))
+def test_minimal_by_automaton_agrees_with_substring_tests(literals: list[str]) -> None:
+    from compliance_lint.prefilter import _minimal, _minimal_plain
+
+    assert _minimal(literals) == _minimal_plain(sorted(set(literals), key=lambda x: (len(x), x)))
