@@ -399,7 +399,7 @@ class Prefilter:
         self._groups = [(frozenset(lit for lit in lits if lit in scanned), tuple(lit for lit in lits if lit not in scanned))
                         for lits in minimal_groups]
         self._key_lits = frozenset(self._filed)
-        self._keys_at: dict[str, tuple[tuple[int, bool, list[_Entry]], ...]] = {}
+        self._keys_at: dict[str, tuple[tuple[int, int, bool, _Entry], ...]] = {}
         self.literals = sorted(scanned)
         self._confirm_src = plan.confirms
         self._testers: list[Callable[[bytes], bool] | None] = [None] * len(plan.confirms)
@@ -415,18 +415,21 @@ class Prefilter:
             except ImportError:  # pragma: no cover - ahocorasick-rs is a dependency
                 self.engine = "str.find"
 
-    def _keys_of(self, lit: str) -> tuple[tuple[int, bool, list[_Entry]], ...]:
-        """The key atoms spelled ``lit``: (atom, edges to check, its entries per kind)."""
+    def _keys_of(self, lit: str) -> tuple[tuple[int, int, bool, _Entry], ...]:
+        """The entries (per kind) of the key atoms spelled ``lit``, each with its
+        kind, its atom and whether the atom's word edges are to be checked: one
+        flat tuple, so the block loop has one level less."""
         got = self._keys_at.get(lit)
         if got is None:
-            got = []
+            flat: list[tuple[int, int, bool, _Entry]] = []
             for key, filed in self._filed[lit].items():
                 by_kind: dict[int, set[_PlanReq]] = {}
                 for k, r, c, g in filed:
                     others = tuple(sorted((a for a in r if a != key), key=self._rank.__getitem__, reverse=True))
                     by_kind.setdefault(k, set()).add((others, c, g))
-                got.append((key, self._edged[key], [self._entry(k, reqs) for k, reqs in sorted(by_kind.items())]))
-            got = self._keys_at[lit] = tuple(got)
+                edged = self._edged[key]
+                flat.extend((k, key, edged, self._entry(k, reqs)) for k, reqs in sorted(by_kind.items()))
+            got = self._keys_at[lit] = tuple(flat)
         return got
 
     def _req(self, others: tuple[int, ...], cid: int, gid: int, known: str = "") -> _Req:
@@ -494,23 +497,25 @@ class Prefilter:
         probe = _Probe(self, text, low, found)
         keys_at = self._keys_at
         woken = set(always)
+        present = probe.atoms
         for lit in keys:
-            for key, edged, entries in keys_at.get(lit) or self._keys_of(lit):
-                if edged and not probe.present(key):
+            for k, key, edged, (_k, free, direct, by_second, seconds) in keys_at.get(lit) or self._keys_of(lit):
+                if k in woken:
                     continue
-                for k, free, direct, by_second, seconds in entries:
-                    if k in woken:
+                if edged:
+                    got = present.get(key)
+                    if not (probe.present(key) if got is None else got):
                         continue
-                    hit = free or (bool(direct) and probe.holds(direct))
-                    if not hit and not found.isdisjoint(seconds):
-                        for second in found.intersection(seconds):
-                            if probe.holds(by_second[second]):
-                                hit = True
-                                break
-                    if hit:
-                        woken.add(k)
-                        if len(woken) == self.n_kinds:
-                            return self.all_kinds
+                hit = free or (bool(direct) and probe.holds(direct))
+                if not hit and not found.isdisjoint(seconds):
+                    for second in found.intersection(seconds):
+                        if probe.holds(by_second[second]):
+                            hit = True
+                            break
+                if hit:
+                    woken.add(k)
+                    if len(woken) == self.n_kinds:
+                        return self.all_kinds
         return frozenset(woken)
 
 
