@@ -281,9 +281,11 @@ def build_plan(compiled: list[Any], lang: str, nlp: Any = None) -> Plan:
 
 # --- scanning ----------------------------------------------------------------
 
-# Blocks whose selection ``Prefilter.kinds_needing`` remembers (then starts over):
-# a few MB of text at most.
+# Blocks whose selection ``Prefilter.kinds_needing`` remembers (then starts over),
+# and the longest text it remembers: 8 million characters at most. (The repeated
+# blocks of the benchmark corpus are all under 700 characters.)
 _MEMO_SIZE = 8192
+_MEMO_MAX_CHARS = 1000
 
 # Words too common to be a requirement's key atom, or to be scanned for at all (Prefilter.__init__).
 _COMMON = frozenset(
@@ -473,6 +475,8 @@ class Prefilter:
         the benchmark corpus repeat one seen before)."""
         if block_kind in self.always_blocks:
             return self.all_kinds
+        if len(text) > _MEMO_MAX_CHARS:
+            return self.select(text)
         got = self._memo.get(text)
         if got is None:
             if len(self._memo) >= _MEMO_SIZE:

@@ -60,6 +60,9 @@ def test_remembered_selection_is_the_worked_out_one(monkeypatch) -> None:
         assert pf.kinds_needing(text, "table") == pf.all_kinds
         assert len(pf._memo) <= 5
     assert any(pf.select(t) != pf.all_kinds for t in texts)
+    long = " ".join(texts)
+    assert len(long) > pfm._MEMO_MAX_CHARS
+    assert pf.kinds_needing(long) == pf.select(long) and long not in pf._memo
 
 
 @settings(max_examples=300, deadline=None)
