@@ -786,9 +786,9 @@ def confirm_tester(pattern: str, ignorecase: bool) -> Callable[[bytes], bool]:
 
 def confirms(text: str, pattern: str, ignorecase: bool, data: bytes | None = None) -> bool:
     """Does the confirm regex match ``text``? Remembered for the blocks of the
-    current document: the prefilter and the regex kind's block gate ask the
-    same questions about the same block. ``data``: ``text`` as UTF-8, if the
-    caller has it."""
+    current document (``forget_confirmed``), for the regex kind's one-question
+    block gate; the prefilter's probe asks ``confirm_tester`` directly and
+    remembers per block. ``data``: ``text`` as UTF-8, if the caller has it."""
     key = (text, pattern, ignorecase)
     got = _CONFIRMED.get(key)
     if got is None:
