@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from operator import attrgetter
+from types import FunctionType
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt, rules_block
+from markdown_it import MarkdownIt, rules_block, rules_inline
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.ruler import Ruler
 from markdown_it.rules_core import normalize
 from markdown_it.rules_core.text_join import _join_text_tokens
@@ -72,11 +74,22 @@ def new_parser(indented_code: bool = True, shortcuts: bool = True, lazy: bool = 
         else:
             md.core.ruler.at("inline", _inline_rule)
     if shortcuts:
-        if md.block.ruler.get_all_rules().count("lheading"):
-            md.block.ruler.at("lheading", _lheading)
+        _replace_rule(md.block.ruler, "lheading", _lheading)
+        _replace_rule(md.block.ruler, "table", _table)
         md.block.ruler.__class__ = _DispatchRuler
         md.block.ruler.dispatch = {}
+        md.inline.ruler.__class__ = _InlineDispatchRuler
+        md.inline.ruler.dispatch = {}
+        md.inline.ruler.inline = md.inline
+        md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     return md
+
+
+def _replace_rule(ruler: Ruler, name: str, fn: Any) -> None:  # type: ignore[type-arg]
+    """Put ``fn`` in place of the rule ``name`` (if there is one), in the same chains."""
+    for rule in ruler.__rules__:
+        if rule.name == name:
+            ruler.at(name, fn, {"alt": list(rule.alt)})  # at() would otherwise drop the chains
 
 
 # Block rules that return False, doing nothing else, unless the first character
@@ -122,7 +135,7 @@ class _DispatchRuler(Ruler):  # type: ignore[type-arg]
 
 def _dispatch_chain(rules: list[Any]) -> list[Any]:
     gated = {fn: _BLOCK_GATES[fn] for fn in rules if fn in _BLOCK_GATES}
-    table = rules_block.table if rules_block.table in rules else None
+    table = next((fn for fn in rules if fn is rules_block.table or fn is _table), None)
     if not gated and table is None:
         return rules
 
@@ -154,6 +167,102 @@ def _dispatch_chain(rules: list[Any]) -> list[Any]:
         return False
 
     return [chain]
+
+
+# Inline rules that return False, doing nothing else, unless the character at
+# the position is one of these (markdown-it-py 4.x); the text rule returns
+# False exactly at a terminator character (``md.inline.terminator_re``).
+_INLINE_GATES: dict[Any, str] = {
+    rules_inline.newline: "\n",
+    rules_inline.escape: "\\",
+    rules_inline.backtick: "`",
+    rules_inline.strikethrough.tokenize: "~",
+    rules_inline.emphasis.tokenize: "*_",
+    rules_inline.link: "[",
+    rules_inline.image: "!",
+    rules_inline.autolink: "<",
+    rules_inline.html_inline: "<",
+    rules_inline.entity: "&",
+}
+
+
+class _InlineDispatchRuler(Ruler):  # type: ignore[type-arg]
+    """markdown-it's inline ruler, whose chain tries only the rules that can match.
+
+    markdown-it's inline tokenizer tries every rule, in order, at every
+    position the text rule stops at: each terminator character (``-``, ``:``,
+    ``!``, ``=``, ``+`` ...). All but one or two of them return False on the
+    character at once; the chain tries, in the same order, only the rules left
+    once those that cannot match it are skipped, so the first to return True is
+    the same one. Positions at a character past ASCII try every rule. The
+    gates hold for markdown-it-py 4.x's rules; a rule replaced by a plugin
+    (another function) is always tried.
+    """
+
+    dispatch: dict[str, tuple[list[Any], Any, list[Any]]]
+    inline: Any  # the ParserInline, whose terminator_re the text rule uses
+
+    def getRules(self, chainName: str = "") -> list[Any]:  # noqa: N802 - markdown-it's name
+        rules = Ruler.getRules(self, chainName)
+        terminator_re = self.inline.terminator_re
+        cached = self.dispatch.get(chainName)
+        if cached is None or cached[0] is not rules or cached[1] is not terminator_re:
+            cached = self.dispatch[chainName] = (rules, terminator_re, _inline_chain(rules, terminator_re))
+        return cached[2]
+
+
+def _inline_chain(rules: list[Any], terminator_re: re.Pattern[str]) -> list[Any]:
+    if not any(fn in _INLINE_GATES or fn is rules_inline.text for fn in rules):
+        return rules
+
+    def admits(fn: Any, ch: str) -> bool:
+        if fn is rules_inline.text:
+            return terminator_re.match(ch) is None
+        gate = _INLINE_GATES.get(fn)
+        return gate is None or ch in gate
+
+    by_char = {chr(c): [fn for fn in rules if admits(fn, chr(c))] for c in range(128)}
+
+    def chain(state: Any, silent: bool) -> bool:
+        try:
+            candidates = by_char.get(state.src[state.pos], rules)
+        except IndexError:
+            candidates = rules
+        for rule in candidates:
+            if rule(state, silent):
+                return True
+        return False
+
+    return [chain]
+
+
+# Link destinations that markdown-it's normalizeLink returns unchanged (it
+# parses, re-encodes and re-formats each one: 5% of the parse of the bench
+# corpus); tested against it. Links are kept or refused on its result.
+# (Host names of at most 255 characters, labels of at most 63, as mdurl reads them.)
+_PLAIN_LINK = re.compile(r"(?:https?://[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*)?(?:/(?:[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+)*/?)?)?\Z")
+
+
+def _normalize_link(url: str) -> str:
+    """markdown-it's ``normalizeLink``, at once for links it leaves unchanged."""
+    if url and len(url) <= 255 and _PLAIN_LINK.match(url):
+        return url
+    return normalizeLink(url)
+
+
+def _escaped_split(string: str) -> list[str]:
+    """markdown-it's ``escapedSplit`` of a table row (cells at each ``|`` not escaped
+    by a backslash): ``str.split`` when there is no backslash, as its character
+    walk then splits at every ``|`` (the walk was a third of the table rule)."""
+    if "\\" in string:
+        return _ESCAPED_SPLIT(string)
+    return string.split("|")
+
+
+_ESCAPED_SPLIT = rules_block.table.__globals__["escapedSplit"]
+# markdown-it's table rule itself (same code), splitting rows with _escaped_split.
+_table = FunctionType(rules_block.table.__code__, {**rules_block.table.__globals__, "escapedSplit": _escaped_split},
+                      "table", rules_block.table.__defaults__, rules_block.table.__closure__)
 
 
 def _lheading(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
