@@ -157,3 +157,59 @@ def test_inline_gates_hold_for_every_ascii_character(ch: str) -> None:
                 before = (state.pos, state.pending, len(state.tokens), len(state.delimiters))
                 assert fn(state, silent) is False, (fn, ch, after)
                 assert (state.pos, state.pending, len(state.tokens), len(state.delimiters)) == before
+
+
+# Inline text near the shortcut's grammar (code spans, **strong** words, [links](dest)),
+# with the near misses it must leave to the parser: other flanking, runs of one or
+# three stars, titles, spaces, brackets, images, references, breaks inside spans.
+_simple_piece = st.one_of(
+    st.sampled_from([
+        "a", "cure", "B2", " ", "  ", "\n", "  \n", " \n", "\n  ", "\t", ".", ",", ";", ":", "?", "!", ")", "(", "'", "-", "é", "—",
+        "**a**", "**cure now**", "**B2**", "**a.**", "**.a**", "** a**", "**a **", "**a\nb**", "**a*b**", "***a***", "*a*", "**",
+        "*", "**a**b", "a**b**", "**a**\u00a0", "\u00a0**a**", "\t**a**", "**a**\t", "**[a](b)**", "**a_b**", "**é**",
+        "[a](b)", "[see our\nguide](https://example.com/guide)", "[a](/x/y.html)", "[](b)", "[ ](b)", "[a  \n](b)", "[a\n  b](c)",
+        "[a](b 't')", "[a]( b)", "[a](b )", "[a](<b>)", "[a](b(c))", "[a](javascript:x)", "[A](DATA:x)", "[a](b\u00a0c)",
+        "[a][b]", "[b]", "[a]", "[[a](b)]", "[a](b)(c)", "![a](b)", "!", "[a`b`](c)", "[a](b`c)", "[*a*](b)", "[a](é)",
+        "]", "[", "`", "``", "`a`", "`` a ` b ``", "` `", "`[a](b)`", "`**a**`", "`a\nb`",
+    ]),
+    st.text(st.sampled_from("a *[]()`!\n"), max_size=4),
+)
+# Mostly what the shortcut takes, so that its own paths are well exercised.
+_taken_piece = st.sampled_from([
+    "a", "cure", "B2", " ", " ", "  ", "\n", "  \n", " \n", "\n  ", ".", ",", ")", "é", "—", "!", "(", "-", "]",
+    " **a** ", " **cure now** ", "\n**B2**.", " **a1**)", " **x y z**,", " **a**\n",
+    "[a](b)", "[see our\nguide](https://example.com/guide)", "[](b)", "[ ](b)", "[a  \n](b)", "[a\n  b](c)", "[a](é)", "[a](b)(c)",
+    "`", "``", "`a`", "`` a ` b ``", "` `", "`[a](b)`", "`**a**`", "`a\nb`", " `x` ",
+])
+taken_documents = st.lists(_taken_piece, max_size=30).map("".join)
+simple_documents = st.tuples(st.sampled_from(["", "[b]: /u\n\n", "[a]: /v\n\n"]),
+                             st.lists(_simple_piece, max_size=30).map("".join)).map("".join)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(simple_documents | taken_documents)
+@example("We asked **all** of them. The [see our\nguide](https://example.com/guide) and `--dry-run` **B2**.")
+@example("**a** **b**\n**c**, [d](e) `f` **g**)")
+@example("`a [b](c) `d` **e**")
+@example("[b]\n\n[b]: /u\n\n[b](javascript:x) **a**")
+def test_simple_inline_same_tokens(text: str) -> None:
+    _assert_same_tokens(text)
+
+
+@pytest.mark.parametrize("content", [
+    "We asked **all** of them.", "The [see our\nguide](https://example.com/guide) recipes", "Use `--dry-run` to **preview**.",
+    "**a**", "[a](b)\n**c** `d`", "[](b)",
+])
+def test_simple_inline_taken(content: str) -> None:
+    from compliance_lint.sources.markdown import _simple_inline
+
+    assert _simple_inline(content, _parser()) is not None
+
+
+@pytest.mark.parametrize("content", [
+    "a**b**", "**a**b", "***a***", "*a*", "[a](b 't')", "[a][b]", "[a](javascript:x)", "**a\nb**", "[a`b`](c)", "x)**a**",
+])
+def test_simple_inline_declines(content: str) -> None:
+    from compliance_lint.sources.markdown import _simple_inline
+
+    assert _simple_inline(content, _parser()) is None

@@ -20,6 +20,7 @@ from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.ruler import Ruler
 from markdown_it.rules_core import normalize
 from markdown_it.rules_core.text_join import _join_text_tokens
+from markdown_it.rules_inline.fragments_join import fragments_join
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.front_matter import index as front_matter_index
@@ -295,7 +296,6 @@ _INLINE_RULES = ["text", "newline", "escape", "backticks", "strikethrough", "emp
                  "autolink", "html_inline", "entity"]
 _INLINE_RULES2 = ["balance_pairs", "strikethrough", "emphasis", "fragments_join"]
 _INLINE_MARKUP = re.compile(r"[\\`~*_\[<&]")
-_NON_TICK_MARKUP = re.compile(r"[\\~*_\[<&]")
 _TICK_RUN = re.compile(r"`+")
 
 
@@ -341,7 +341,8 @@ def _normalize_rule(state: Any) -> None:
 def _lazy_inline_rule(state: Any) -> None:
     """``_inline_rule`` leaving the children of an inline token without markup as ``None``
     (``parse_markdown`` reads its content), and making those of text whose only
-    markup is backticks directly (``_code_span_inline``)."""
+    markup is code spans, ``**strong**`` words and ``[links](dest)`` directly
+    (``_simple_inline``)."""
     md = state.md
     for token in state.tokens:
         if token.type != "inline":
@@ -350,45 +351,144 @@ def _lazy_inline_rule(state: Any) -> None:
         if _INLINE_MARKUP.search(content) is None:
             token.children = None
             continue
-        if _NON_TICK_MARKUP.search(content) is None:
-            token.children = _code_span_inline(content)
-            continue
+        if _NOT_SIMPLE.search(content) is None:
+            children = _simple_inline(content, md)
+            if children is not None:
+                token.children = children
+                continue
         if token.children is None:
             token.children = []
         md.inline.parse(content, md, state.env, token.children)
 
 
-def _code_span_inline(content: str) -> list[Token]:
-    """Children of an inline token whose only inline markup is backticks.
+# Inline markup _simple_inline does not read (escapes, strikethrough, "_"
+# emphasis, HTML and autolinks, entities, images).
+_NOT_SIMPLE = re.compile(r"[\\~_<&]|!\[")
+# Where _simple_inline looks: a backtick run, "*" and "[".
+_SIMPLE_EVENT = re.compile(r"`+|[*\[]")
+# A strong span markdown-it always reads so: "**" after a space or line break
+# (or at the start), a word of ASCII letters and digits at both ends and no
+# markup or line break inside, then "**" before a space, line break, the end
+# or one of . , ; : ? ! ) -- the opening run can only open, the closing one
+# only close, so each closes the one just before it.
+_STRONG = re.compile(r"\*\*[A-Za-z0-9](?:[^\n*_\\`\[\]<&~]*[A-Za-z0-9])?\*\*(?![^ \n.,;:?!)])")
+# An inline link: a label without brackets or markup (line breaks allowed),
+# then a destination right after "(" up to ")" with no space, control
+# character, bracket, parenthesis, escape, entity or markup, and no title.
+_LINK = re.compile(r"\[([^\[\]\\`*_~<&]*)\]\(([^\s()<>\\&`*_~\[\]\x00-\x1f\x7f]+)\)")
 
-    As markdown-it's backtick rule reads them: a run of backticks opens a code
-    span closed by the next run of the same length, else it is literal text;
-    the text between code spans becomes tokens as in ``_plain_inline`` (the
-    newline rule sees only the text since the last token).
+
+class _TokenList:
+    """The part of markdown-it's inline state that ``fragments_join`` reads."""
+
+    __slots__ = ("tokens",)
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+
+
+def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
+    """The tokens markdown-it's inline parser makes of ``content`` when its only
+    inline markup is code spans, ``_STRONG`` spans and ``_LINK`` links (``None``
+    for any other markup, then the parser reads it).
+
+    Made as markdown-it makes them: the text between two tokens becomes text
+    and line break tokens as in ``_plain_inline`` (the newline rule sees only
+    the text since the last token); a run of backticks opens a code span closed
+    by the next run of the same length, else it is text; each "*" of a strong
+    span is first a text token, the two inner ones become strong_open and
+    strong_close and the outer ones empty text (emphasis post-processing); a
+    link is link_open (its normalised destination as href, when markdown-it
+    accepts it), its label's tokens, link_close; then ``fragments_join``
+    merges adjacent text and sets the levels. The inline parser's rules tried
+    at every position were a sixth of the parse of the bench corpus.
     """
     out: list[Token] = []
-    runs = [(m.start(), m.end()) for m in _TICK_RUN.finditer(content)]
     text_from = 0
-    i = 0
-    while i < len(runs):
-        start, pos = runs[i]
-        length = pos - start
-        close = next((j for j in range(i + 1, len(runs)) if runs[j][1] - runs[j][0] == length), -1)
-        if close < 0:
-            i += 1  # literal backticks: part of the text
-            continue
-        out.extend(_plain_inline(content[text_from:start]))
-        code = content[pos:runs[close][0]].replace("\n", " ")
-        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
-            code = code[1:-1]  # one space off each side, unless all spaces
-        token = Token("code_inline", "code", 0)
-        token.markup = content[start:pos]
-        token.content = code
-        out.append(token)
-        text_from = runs[close][1]
-        i = close + 1
+    strong: list[int] = []  # index of each strong span's first "*" token
+    nested = False
+    last_runs: dict[int, int] | None = None
+    pos = 0
+    while True:
+        m = _SIMPLE_EVENT.search(content, pos)
+        if m is None:
+            break
+        start = m.start()
+        ch = content[start]
+        if ch == "`":
+            pos = m.end()
+            length = pos - start
+            if last_runs is None:
+                last_runs = {}
+                for run in _TICK_RUN.finditer(content):
+                    last_runs[run.end() - run.start()] = run.start()
+            if last_runs.get(length, -1) < pos:
+                continue  # no closing run: literal backticks, part of the text
+            close = _TICK_RUN.search(content, pos)
+            while close is not None and close.end() - close.start() != length:
+                close = _TICK_RUN.search(content, close.end())
+            if close is None:
+                return None  # cannot happen (a run of this length starts after pos)
+            out.extend(_plain_inline(content[text_from:start]))
+            code = content[pos:close.start()].replace("\n", " ")
+            if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+                code = code[1:-1]  # one space off each side, unless all spaces
+            token = Token("code_inline", "code", 0)
+            token.markup = content[start:pos]
+            token.content = code
+            out.append(token)
+            pos = text_from = close.end()
+        elif ch == "*":
+            if start and content[start - 1] not in " \n":
+                return None
+            span = _STRONG.match(content, start)
+            if span is None:
+                return None
+            out.extend(_plain_inline(content[text_from:start]))
+            strong.append(len(out))
+            out.extend(_star_token() for _ in range(2))
+            out.append(_text_token(content[start + 2:span.end() - 2]))
+            out.extend(_star_token() for _ in range(2))
+            pos = text_from = span.end()
+        else:  # "["
+            link = _LINK.match(content, start)
+            if link is None or (start and content[start - 1] == "!"):
+                return None
+            href = md.normalizeLink(link.group(2))
+            if not md.validateLink(href):
+                return None  # markdown-it then tries a reference link
+            out.extend(_plain_inline(content[text_from:start]))
+            token = Token("link_open", "a", 1)
+            token.attrs = {"href": href}
+            out.append(token)
+            out.extend(_plain_inline(link.group(1)))
+            out.append(Token("link_close", "a", -1))
+            nested = True
+            pos = text_from = link.end()
     out.extend(_plain_inline(content[text_from:]))
+    for first in strong:
+        # emphasis post-processing of "**" ... "**"
+        out[first].content = ""
+        for token, kind, nesting in ((out[first + 1], "strong_open", 1), (out[first + 3], "strong_close", -1)):
+            token.type = kind
+            token.tag = "strong"
+            token.nesting = nesting
+            token.markup = "**"
+            token.content = ""
+        out[first + 4].content = ""
+    if strong or nested:
+        fragments_join(_TokenList(out))
     return out
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _star_token() -> Token:
+    return _text_token("*")
 
 
 def _lazy_text_join(state: Any) -> None:
