@@ -10,6 +10,7 @@ HTML extractor so their text and comments (suppression directives) count.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from operator import attrgetter
 from types import FunctionType
 from typing import Any
@@ -891,7 +892,7 @@ def _flat_front_matter(raw: str) -> tuple[dict[Any, Any], list[_Field]] | None:
 
 def _scalar(value: str) -> Any:
     """A plain YAML scalar as the safe loader resolves and constructs it."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    tag = _resolved_tag(value)
     if tag == _STR_TAG:
         return value
     return _SCALAR_CONSTRUCTOR.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
@@ -914,6 +915,14 @@ _SIMPLE_YAML = re.compile(rf"(?:(?: {{0,12}}(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YA
 _FLAT_YAML_LINE = re.compile(rf"(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +({_YAML_VALUE}))?)? *\n")
 _FLAT_YAML = re.compile(rf"(?:(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YAML_VALUE})?)? *\n)*\Z")
 _RESOLVER = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=4096)
+def _resolved_tag(value: str) -> str:
+    """The tag the safe loader resolves a plain scalar to (a pure function of the
+    text: the resolver's regexes); remembered, since the same keys (title, date,
+    tags ...) open every front matter of a site."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-any-return]
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
