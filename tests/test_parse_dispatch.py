@@ -22,6 +22,8 @@ from compliance_lint.sources.markdown import (
     _escaped_split,
     _normalize_link,
     _parser,
+    _Pieces,
+    _pieces_tokens,
     _plain_inline,
     _table,
     new_parser,
@@ -41,6 +43,8 @@ def _assert_same_tokens(text: str) -> None:
         for tok in lazy:
             if tok.type == "inline" and tok.children is None:
                 tok.children = _plain_inline(tok.content)
+            elif tok.type == "inline" and type(tok.children) is _Pieces:
+                tok.children = _pieces_tokens(tok.children)
         assert [t.as_dict() for t in lazy] == stock, (indented_code, text)
 
 
@@ -213,3 +217,35 @@ def test_simple_inline_declines(content: str) -> None:
     from compliance_lint.sources.markdown import _simple_inline
 
     assert _simple_inline(content, _parser()) is None
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(simple_documents | taken_documents)
+@example("- We asked **all** of them.\n\n| [a](b) | **c** `d` |\n|---|---|\n| x\n\n# **h** [i](j)")
+@example("**a**\n**b** `c`  \n[d\ne](f) **g**")
+def test_walked_pieces_same_blocks_as_tokens(text: str) -> None:
+    """parse_markdown walking the pieces gives the blocks it gives walking their tokens with ``_inline``."""
+    import compliance_lint.sources.markdown as md_module
+
+    def as_tokens(children: Any, *args: Any) -> int:
+        return md_module._inline(_pieces_tokens(children), *args, [])
+
+    for source in (text, "- " + text, "# " + text, "| " + text.replace("\n", " ") + " |\n|---|\n| a " + text[:9] + " |"):
+        walked = md_module.parse_markdown(source)
+        original = md_module._walk_pieces
+        md_module._walk_pieces = as_tokens
+        try:
+            via_tokens = md_module.parse_markdown(source)
+        finally:
+            md_module._walk_pieces = original
+        assert [(b.text, list(b.offsets), b.kind, b.heading) for b in walked.blocks] == \
+            [(b.text, list(b.offsets), b.kind, b.heading) for b in via_tokens.blocks], source
+        assert walked.directives == via_tokens.directives
+
+
+def test_pieces_used_for_simple_text() -> None:
+    from compliance_lint.sources.markdown import _Pieces
+
+    tokens = _parser().parse("We asked **all** of them, [see](https://example.com/guide) `x`.\n\nplain")
+    inline = [t for t in tokens if t.type == "inline"]
+    assert type(inline[0].children) is _Pieces and inline[1].children is None

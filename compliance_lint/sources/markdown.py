@@ -21,7 +21,6 @@ from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.ruler import Ruler
 from markdown_it.rules_core import normalize
 from markdown_it.rules_core.text_join import _join_text_tokens
-from markdown_it.rules_inline.fragments_join import fragments_join
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.front_matter import index as front_matter_index
@@ -353,9 +352,9 @@ def _lazy_inline_rule(state: Any) -> None:
             token.children = None
             continue
         if _NOT_SIMPLE.search(content) is None and "![" not in content:
-            children = _simple_inline(content, md)
-            if children is not None:
-                token.children = children
+            pieces = _simple_pieces(content, md)
+            if pieces is not None:
+                token.children = _Pieces(pieces)
                 continue
         if token.children is None:
             token.children = []
@@ -380,35 +379,44 @@ _STRONG = re.compile(r"\*\*[A-Za-z0-9](?:[^\n*_\\`\[\]<&~]*[A-Za-z0-9])?\*\*(?![
 _LINK = re.compile(r"\[([^\[\]\\`*_~<&]*)\]\(([^\s()<>\\&`*_~\[\]\x00-\x1f\x7f]+)\)")
 
 
-class _TokenList:
-    """The part of markdown-it's inline state that ``fragments_join`` reads."""
+# A child token as parse_markdown reads it: type, content, and markup (for
+# link_open: the href). Made instead of Token objects for the text
+# _simple_inline reads: a third of its time went to making Tokens.
+_Piece = tuple[str, str, str]
 
-    __slots__ = ("tokens",)
 
-    def __init__(self, tokens: list[Token]) -> None:
-        self.tokens = tokens
+class _Pieces(list):  # type: ignore[type-arg]
+    """The children of an inline token as ``_simple_pieces`` gives them (``_pieces_tokens``
+    makes the tokens markdown-it makes); ``parse_markdown`` walks them as it walks tokens."""
 
 
 def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
     """The tokens markdown-it's inline parser makes of ``content`` when its only
     inline markup is code spans, ``_STRONG`` spans and ``_LINK`` links (``None``
-    for any other markup, then the parser reads it).
+    for any other markup, then the parser reads it)."""
+    pieces = _simple_pieces(content, md)
+    return None if pieces is None else _pieces_tokens(pieces)
 
-    Made as markdown-it makes them: the text between two tokens becomes text
-    and line break tokens as in ``_plain_inline`` (the newline rule sees only
-    the text since the last token); a run of backticks opens a code span closed
-    by the next run of the same length, else it is text; each "*" of a strong
+
+def _simple_pieces(content: str, md: MarkdownIt) -> list[_Piece] | None:
+    """The tokens (as ``_Piece``) markdown-it's inline parser makes of ``content``
+    when its only inline markup is code spans, ``_STRONG`` spans and ``_LINK``
+    links (``None`` for any other markup, then the parser reads it).
+
+    As markdown-it makes them: the text between two tokens becomes text and
+    line break tokens as in ``_plain_inline`` (the newline rule sees only the
+    text since the last token); a run of backticks opens a code span closed by
+    the next run of the same length, else it is text; each "*" of a strong
     span is first a text token, the two inner ones become strong_open and
     strong_close and the outer ones empty text (emphasis post-processing); a
     link is link_open (its normalised destination as href, when markdown-it
-    accepts it), its label's tokens, link_close; then ``fragments_join``
-    merges adjacent text and sets the levels. The inline parser's rules tried
+    accepts it), its label's tokens, link_close; then adjacent text tokens are
+    merged as ``fragments_join`` merges them. The inline parser's rules tried
     at every position were a sixth of the parse of the bench corpus.
     """
-    out: list[Token] = []
+    out: list[_Piece] = []
     text_from = 0
     strong: list[int] = []  # index of each strong span's first "*" token
-    nested = False
     last_runs: dict[int, int] | None = None
     pos = 0
     while True:
@@ -431,14 +439,11 @@ def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
                 close = _TICK_RUN.search(content, close.end())
             if close is None:
                 return None  # cannot happen (a run of this length starts after pos)
-            out.extend(_plain_inline(content[text_from:start]))
+            out.extend(_plain_pieces(content[text_from:start]))
             code = content[pos:close.start()].replace("\n", " ")
             if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
                 code = code[1:-1]  # one space off each side, unless all spaces
-            token = Token("code_inline", "code", 0)
-            token.markup = content[start:pos]
-            token.content = code
-            out.append(token)
+            out.append(("code_inline", code, content[start:pos]))
             pos = text_from = close.end()
         elif ch == "*":
             if start and content[start - 1] not in " \n":
@@ -446,11 +451,9 @@ def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
             span = _STRONG.match(content, start)
             if span is None:
                 return None
-            out.extend(_plain_inline(content[text_from:start]))
+            out.extend(_plain_pieces(content[text_from:start]))
             strong.append(len(out))
-            out.extend(_star_token() for _ in range(2))
-            out.append(_text_token(content[start + 2:span.end() - 2]))
-            out.extend(_star_token() for _ in range(2))
+            out.extend((_STAR, _STAR, ("text", content[start + 2:span.end() - 2], ""), _STAR, _STAR))
             pos = text_from = span.end()
         else:  # "["
             link = _LINK.match(content, start)
@@ -459,45 +462,62 @@ def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
             href = md.normalizeLink(link.group(2))
             if not md.validateLink(href):
                 return None  # markdown-it then tries a reference link
-            out.extend(_plain_inline(content[text_from:start]))
-            token = Token("link_open", "a", 1)
-            token.attrs = {"href": href}
-            out.append(token)
-            out.extend(_plain_inline(link.group(1)))
-            out.append(Token("link_close", "a", -1))
-            nested = True
+            out.extend(_plain_pieces(content[text_from:start]))
+            out.append(("link_open", "", href))
+            out.extend(_plain_pieces(link.group(1)))
+            out.append(_LINK_CLOSE)
             pos = text_from = link.end()
-    out.extend(_plain_inline(content[text_from:]))
+    out.extend(_plain_pieces(content[text_from:]))
     for first in strong:
         # emphasis post-processing of "**" ... "**"
-        out[first].content = ""
-        for token, kind, nesting in ((out[first + 1], "strong_open", 1), (out[first + 3], "strong_close", -1)):
-            token.type = kind
-            token.tag = "strong"
-            token.nesting = nesting
-            token.markup = "**"
-            token.content = ""
-        out[first + 4].content = ""
-    if strong or nested:
-        fragments_join(_TokenList(out))
+        out[first:first + 5] = (_EMPTY_TEXT, _STRONG_OPEN, out[first + 2], _STRONG_CLOSE, _EMPTY_TEXT)
+    # fragments_join: a run of adjacent text tokens becomes one
+    merged: list[_Piece] = []
+    for piece in out:
+        if piece[0] == "text" and merged and merged[-1][0] == "text":
+            merged[-1] = ("text", merged[-1][1] + piece[1], "")
+        else:
+            merged.append(piece)
+    return merged
+
+
+_STAR: _Piece = ("text", "*", "")
+_EMPTY_TEXT: _Piece = ("text", "", "")
+_STRONG_OPEN: _Piece = ("strong_open", "", "**")
+_STRONG_CLOSE: _Piece = ("strong_close", "", "**")
+_LINK_CLOSE: _Piece = ("link_close", "", "")
+# type -> tag and nesting of the token
+_PIECE_TAGS = {"text": ("", 0), "softbreak": ("br", 0), "hardbreak": ("br", 0), "code_inline": ("code", 0),
+               "strong_open": ("strong", 1), "strong_close": ("strong", -1), "link_open": ("a", 1), "link_close": ("a", -1)}
+
+
+def _pieces_tokens(pieces: list[_Piece]) -> list[Token]:
+    """The tokens markdown-it makes, of the pieces ``_simple_pieces`` or ``_plain_pieces`` gives
+    (levels as ``fragments_join`` sets them)."""
+    out: list[Token] = []
+    level = 0
+    for kind, content, markup in pieces:
+        tag, nesting = _PIECE_TAGS[kind]
+        token = Token(kind, tag, nesting)  # type: ignore[arg-type]
+        if kind == "link_open":
+            token.attrs = {"href": markup}
+        else:
+            token.content = content
+            token.markup = markup
+        if nesting < 0:
+            level -= 1
+        token.level = level
+        if nesting > 0:
+            level += 1
+        out.append(token)
     return out
-
-
-def _text_token(content: str) -> Token:
-    token = Token("text", "", 0)
-    token.content = content
-    return token
-
-
-def _star_token() -> Token:
-    return _text_token("*")
 
 
 def _lazy_text_join(state: Any) -> None:
     """markdown-it's core "text_join" rule, passing over the children left unmade."""
     for token in state.tokens:
-        if token.type != "inline" or token.children is None:
-            continue
+        if token.type != "inline" or token.children is None or type(token.children) is _Pieces:
+            continue  # (pieces: no text_special, no adjacent text; nothing to join)
         children = token.children
         for child in children:
             # image `alt` is parsed into its own token tree
@@ -508,13 +528,14 @@ def _lazy_text_join(state: Any) -> None:
 
 def _plain_inline(content: str) -> list[Token]:
     """Children of an inline token whose content has no inline markup."""
-    out: list[Token] = []
+    return _pieces_tokens(_plain_pieces(content))
+
+
+def _plain_pieces(content: str) -> list[_Piece]:
+    """``_plain_inline`` as pieces (``_Piece``)."""
     if "\n" not in content:
-        if content:
-            text = Token("text", "", 0)
-            text.content = content
-            out.append(text)
-        return out
+        return [("text", content, "")] if content else []
+    out: list[_Piece] = []
     lines = content.split("\n")
     last = len(lines) - 1
     for i, line in enumerate(lines):
@@ -530,11 +551,9 @@ def _plain_inline(content: str) -> list[Token]:
                 else:
                     line = line[:-1]
         if line:
-            text = Token("text", "", 0)
-            text.content = line
-            out.append(text)
+            out.append(("text", line, ""))
         if kind:
-            out.append(Token(kind, "br", 0))
+            out.append((kind, "", ""))
     return out
 
 
@@ -630,7 +649,10 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
             cursor = _plain_text(tok.content, text, cursor, end, builder)
         else:
             attr_blocks: list[Block] = []
-            cursor = _inline(tok.children, text, cursor, end, builder, directives, attr_blocks)
+            if type(tok.children) is _Pieces:
+                cursor = _walk_pieces(tok.children, text, cursor, end, builder)
+            else:
+                cursor = _inline(tok.children, text, cursor, end, builder, directives, attr_blocks)
             for b in attr_blocks:
                 b.heading = b.heading or heading
             blocks.extend(attr_blocks)
@@ -704,6 +726,28 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
                 builder.add_mapped(alt, offsets)
             cursor = _skip_link_target(text, cursor, end)
             builder.separator(cursor)
+    return cursor
+
+
+def _walk_pieces(pieces: list[_Piece], text: str, cursor: int, end: int, builder: BlockBuilder) -> int:
+    """What ``_inline`` does with ``_pieces_tokens(pieces)`` (text, line breaks, code
+    spans, links that are not autolinks, strong spans)."""
+    for kind, content, markup in pieces:
+        if kind == "text":
+            cursor = builder.add_aligned(text, cursor, end, content)
+        elif kind == "softbreak" or kind == "hardbreak":
+            nl = _next_break(text, cursor, end)
+            builder.separator(nl)
+            cursor = nl + 1 if nl < end else cursor
+        elif kind == "code_inline":
+            ticks = markup or "`"
+            opening = _tick_run(text, ticks, cursor, end)
+            if opening >= 0:
+                closing = _tick_run(text, ticks, opening + len(ticks), end)
+                builder.separator(opening)
+                cursor = closing + len(ticks) if closing >= 0 else opening + len(ticks)
+        elif kind == "link_close":
+            cursor = _skip_link_target(text, cursor, end)
     return cursor
 
 
