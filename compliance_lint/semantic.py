@@ -182,6 +182,35 @@ class WordMatcher:
                 out.extend((pos + s, pos + e) for _i, s, e in self._cjk_ac.find_matches_as_indexes(seg, overlapping=True))
         return out
 
+    def tagged_candidates(self, text: str) -> list[tuple[int, int, int]]:
+        """``_candidates(text, 0, len(text))`` with the form each was found as:
+        (i, start, end), ``i`` indexing ``self.latin + self.cjk``. For a matcher
+        built from several matchers' forms, whose answers it gives in one scan
+        (kinds/required.py); ``_candidates`` itself stays as lean as it was."""
+        out: list[tuple[int, int, int]] = []
+        endpos = len(text)
+        if self._latin_ac is not None:
+            view, omap = _collapsed(text)
+            lead, trail = self._lead, self._trail
+            for i, s, e in self._latin_ac.find_matches_as_indexes(view, overlapping=True):
+                if omap is not None:
+                    s, e = omap[s], omap[e - 1] + 1
+                if lead[i] and s > 0 and text[s - 1] in _AZ09:
+                    continue
+                if trail[i] and e < endpos and text[e] in _AZ09:
+                    continue
+                out.append((i, s, e))
+        if self._cjk_ac is not None and not text.isascii():
+            n_latin = len(self.latin)
+            if _WS_RUN.search(text):
+                view, omap = _squeezed(text)
+                for i, s, e in self._cjk_ac.find_matches_as_indexes(view, overlapping=True):
+                    if all(omap[k + 1] - omap[k] <= 2 for k in range(s, e - 1)):
+                        out.append((n_latin + i, omap[s], omap[e - 1] + 1))
+            else:
+                out.extend((n_latin + i, s, e) for i, s, e in self._cjk_ac.find_matches_as_indexes(text, overlapping=True))
+        return out
+
     def _matches(self, text: str, pos: int, endpos: int) -> tuple[WordMatch, ...]:
         """The leftmost-longest, non-overlapping matches in ``text[pos:endpos]``."""
         cands = self._candidates(text, pos, endpos)

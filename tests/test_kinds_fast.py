@@ -71,3 +71,57 @@ def test_regex_gate_with_the_prefilters_answers_agrees(regex_compiled: dict, lan
         kept += len(plain)
     forget_confirmed()
     assert kept > 50
+
+
+def _required_compiled() -> list:
+    from compliance_lint.kinds.required import CompiledRequired
+
+    registry = load_registry()
+    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "required"]
+    return [CompiledRequired([r for r in rules if lang in r.languages], lang) for lang in ("en", "zh")]
+
+
+def _trigger_texts() -> list[str]:
+    registry = load_registry()
+    texts = [e for r in registry.rules(sorted(registry.packs)) for e in r.examples_bad + r.examples_good]
+    texts += [w for r in registry.rules(sorted(registry.packs)) if r.kind == "required" for w in r.spec["triggers"]]
+    texts += [t.replace(" ", "\n  ") for t in texts] + [t.upper() for t in texts[::5]]
+    texts += ["".join(texts[i:i + 9]) for i in range(0, len(texts), 9)] + ["", " ", "根 治\u3000糖尿病", "x-ray t2d"]
+    return texts
+
+
+def test_required_one_trigger_scan_agrees_with_a_search_per_matcher() -> None:
+    checked = found = 0
+    for compiled in _required_compiled():
+        scan = compiled._scan
+        for text in _trigger_texts():
+            low = text.lower()
+            firsts = scan.firsts(low)
+            for rx in scan.matchers:
+                m = rx.search(low)
+                assert firsts.get(id(rx)) == ((m.start(), m.end()) if m else None), (text[:80], rx)
+                checked += 1
+                found += m is not None
+    assert checked > 1000 and found > 100
+
+
+_WORDS = ["side effects", "weight loss", "lose", "ozempic", "根治", "治愈", "a", "ab", "b a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["side", "effects", "effect", "weight", "loss", "lose", "losing", "ozempic", "根", "治", "愈",
+                                      "a", "b", " ", "  ", "\n", "\t", "-", "x", "9", "é", "\u3000"]), max_size=25).map("".join),
+       split=st.integers(min_value=1, max_value=len(_WORDS) - 1))
+def test_trigger_scan_agrees_on_random_text(text: str, split: int) -> None:
+    from compliance_lint.kinds.required import _TriggerScan
+    from compliance_lint.semantic import word_regex
+
+    matchers = [m for m in (word_regex(tuple(_WORDS[:split]), True), word_regex(tuple(_WORDS[split - 1:]), False),
+                            word_regex(tuple(_WORDS[::2]), True)) if m is not None]
+    scan = _TriggerScan(matchers)
+    firsts = scan.firsts(text)
+    for rx in matchers:
+        m = rx.search(text)
+        assert firsts.get(id(rx)) == ((m.start(), m.end()) if m else None)
+    both = scan._all
+    assert [(s, e) for _i, s, e in both.tagged_candidates(text)] == both._candidates(text, 0, len(text))
