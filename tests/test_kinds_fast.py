@@ -113,15 +113,63 @@ _WORDS = ["side effects", "weight loss", "lose", "ozempic", "根治", "治愈", 
                                       "a", "b", " ", "  ", "\n", "\t", "-", "x", "9", "é", "\u3000"]), max_size=25).map("".join),
        split=st.integers(min_value=1, max_value=len(_WORDS) - 1))
 def test_trigger_scan_agrees_on_random_text(text: str, split: int) -> None:
-    from compliance_lint.kinds.required import _TriggerScan
-    from compliance_lint.semantic import word_regex
+    from compliance_lint.semantic import MatcherUnion, leftmost_longest, word_regex
 
     matchers = [m for m in (word_regex(tuple(_WORDS[:split]), True), word_regex(tuple(_WORDS[split - 1:]), False),
                             word_regex(tuple(_WORDS[::2]), True)) if m is not None]
-    scan = _TriggerScan(matchers)
+    scan = MatcherUnion(matchers)
     firsts = scan.firsts(text)
-    for rx in matchers:
+    for rx, cands in zip(scan.matchers, scan.candidates(text), strict=True):
         m = rx.search(text)
         assert firsts.get(id(rx)) == ((m.start(), m.end()) if m else None)
+        assert leftmost_longest(cands) == [m.span() for m in rx.finditer(text)]
     both = scan._all
     assert [(s, e) for _i, s, e in both.tagged_candidates(text)] == both._candidates(text, 0, len(text))
+
+
+@pytest.fixture(scope="module")
+def rx_compiled() -> list:
+    from compliance_lint.kinds.rx_promotion import CompiledRx
+
+    registry = load_registry()
+    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "rx_promotion"]
+    return [CompiledRx([r for r in rules if lang in r.languages], lang) for lang in ("en", "zh")]
+
+
+def _sentences() -> list[str]:
+    import re
+
+    registry = load_registry()
+    texts = [e for r in registry.rules(sorted(registry.packs)) for e in r.examples_bad + r.examples_good]
+    sents = [s for t in texts for s in re.split(r"(?<=[.!?。！？])\s+", t) if s]
+    sents += [s.replace(" ", "  \n") for s in sents[::4]] + [s + " How does it work?" for s in sents[::7]]
+    return [s.lower() for s in sents] + ["", "?", "not a $99 offer", "no discount. buy now", "不 优惠 购买"]
+
+
+def test_rx_promotion_one_cue_scan_agrees_with_a_scan_per_matcher(rx_compiled: list) -> None:
+    from compliance_lint.kinds.rx_promotion import _cued, _cued_all
+
+    checked = cued = 0
+    for compiled in rx_compiled:
+        assert len(compiled._cues.matchers) == len({id(rx) for rx in compiled.cue_rx.values() if rx is not None})
+        for stext in _sentences():
+            answers = _cued_all(compiled._cues, stext, compiled.lang)
+            for rule in compiled.rules:
+                slot = compiled._slot[rule.id]
+                assert (slot is not None and answers[slot]) == compiled._cued(rule, stext), (rule.id, stext)
+            for rx, got in zip(compiled._cues.matchers, answers, strict=True):
+                assert got == _cued(rx, stext, compiled.lang)
+                checked += 1
+                cued += got
+    assert checked > 1000 and cued > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["buy", "ozempic", "not", "no", "price", "£", "$", "99", "book", "a", "consult", "how", "does",
+                                 "work", "?", "优惠", "不", "购买", " ", " ", "  ", "\n", "-", "today", "never", "start"]), max_size=20).map("".join))
+def test_rx_promotion_cue_scan_agrees_on_random_sentences(rx_compiled: list, stext: str) -> None:
+    from compliance_lint.kinds.rx_promotion import _cued, _cued_all
+
+    for compiled in rx_compiled:
+        answers = _cued_all(compiled._cues, stext, compiled.lang)
+        assert list(answers) == [_cued(rx, stext, compiled.lang) for rx in compiled._cues.matchers]
