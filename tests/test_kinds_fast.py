@@ -173,3 +173,36 @@ def test_rx_promotion_cue_scan_agrees_on_random_sentences(rx_compiled: list, ste
     for compiled in rx_compiled:
         answers = _cued_all(compiled._cues, stext, compiled.lang)
         assert list(answers) == [_cued(rx, stext, compiled.lang) for rx in compiled._cues.matchers]
+
+
+_WEIGHT_BITS = ["down", "DOWN", "lost", "LOSE", "loſing", "shed", "dropped", " ", "\t", "\n", "14", "2.5", "a", "half a", "two",
+                "kg", "KG", "\u212ag", "kilo", "KILO", "kılo", "kİlo", "kilograms", "lb", "LBS", "lbſ", "pound", "Pounds",
+                "stone", "ſtone", "STONES", "x", "-", "İ", "ı", "ſ", "\u212a", "\u0307", "é"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_WEIGHT_BITS), max_size=12).map("".join) | st.text(max_size=40))
+def test_weight_amount_hint_never_rules_out_a_match(text: str) -> None:
+    from compliance_lint.kinds.off_label import _EN_WEIGHT_AMOUNT, _may_hold_weight_amount
+
+    if _EN_WEIGHT_AMOUNT.search(text):
+        assert _may_hold_weight_amount(text.lower()), text
+
+
+def test_weight_amount_hint_on_every_unit_spelling() -> None:
+    import itertools
+
+    from compliance_lint.kinds.off_label import _EN_WEIGHT_AMOUNT, _may_hold_weight_amount, _weight_amounts
+    from compliance_lint.semantic import kb
+
+    variants = {"i": "iIıİ", "s": "sSſ", "k": "kK\u212a"}
+    matched = 0
+    for unit in ("kg", "kilo", "kilos", "kilogram", "kilograms", "lb", "lbs", "pound", "pounds", "stone", "stones"):
+        choices = [variants.get(c, c + c.upper()) for c in unit]
+        for spelled in itertools.product(*choices):
+            text = "I lost 3 " + "".join(spelled) + "."
+            if _EN_WEIGHT_AMOUNT.search(text):
+                matched += 1
+                assert _may_hold_weight_amount(text.lower()), text
+                assert _weight_amounts(kb(), text) == _weight_amounts(kb(), text, text.lower()) != []
+    assert matched > 500
