@@ -206,3 +206,72 @@ def test_weight_amount_hint_on_every_unit_spelling() -> None:
                 assert _may_hold_weight_amount(text.lower()), text
                 assert _weight_amounts(kb(), text) == _weight_amounts(kb(), text, text.lower()) != []
     assert matched > 500
+
+
+def _regex_scan(text: str, lang: str):  # noqa: ANN202 - a BlockScan
+    from array import array
+
+    from compliance_lint.kinds.base import BlockScan, DocumentState
+    from compliance_lint.models import Context
+    from compliance_lint.nlp import get_nlp
+    from compliance_lint.textmap import Block
+
+    block = Block(text, array("q", range(len(text) + 1)))
+    state = DocumentState(context=Context(), blocks=[block], langs=[lang])
+    return BlockScan(0, block, get_nlp(lang)(text), lang, state)
+
+
+def _regex_every_sentence(compiled: CompiledRegex, scan) -> list[tuple[str, int, int]]:  # noqa: ANN001
+    """Every sentence-scope item searched in every sentence: no literal or block gate."""
+    from compliance_lint.kinds.regex import MAX_SENTENCE_FOR_RE, _span, guarded_matches
+
+    out = []
+    text = scan.block.text
+    for sent in scan.doc.sents:
+        s_text = text[sent.start_char:sent.end_char]
+        for rule, rx, unless, requires in compiled.items:
+            if rule.spec["scope"] == "block" or (unless and unless.search(s_text)) or (requires and not requires.search(s_text)):
+                continue
+            for m in guarded_matches(rule, rx, s_text if rule.spec["engine"] == "re2" else s_text[:MAX_SENTENCE_FOR_RE]):
+                a, b = _span(rx, m)
+                if b > a and rule.spec["subject"] == "none":
+                    out.append((rule.id, sent.start_char + a, sent.start_char + b))
+    return sorted(out)
+
+
+def _regex_fast(compiled: CompiledRegex, scan) -> list[tuple[str, int, int]]:  # noqa: ANN001
+    forget_confirmed()
+    return sorted((h.rule.id, h.start, h.end) for h in compiled.find(scan)
+                  if h.rule.spec["scope"] != "block" and h.rule.spec["subject"] == "none")
+
+
+def _example_pieces(lang: str) -> list[str]:
+    registry = load_registry()
+    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "regex" and lang in r.languages]
+    words = [w for r in rules for e in r.examples_bad for w in e.split()]
+    whole = sorted({e for r in rules for e in r.examples_bad})
+    return sorted(set(words))[:400] + whole[::3] + [".", "!", "?", "。", "\n", "İ", "%", "mg", "kg"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_example_pieces("en")), min_size=1, max_size=40))
+def test_regex_literal_sets_and_sentences_agree_on_random_paragraphs(regex_compiled: dict, words: list[str]) -> None:
+    """Items chosen by whole literal sets (block and sentence) find what searching
+    every item in every sentence finds, on shuffled words of the rules' examples."""
+    compiled, _paras = regex_compiled["en"]
+    scan = _regex_scan(" ".join(words), "en")
+    assert _regex_fast(compiled, scan) == _regex_every_sentence(compiled, scan)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_regex_whole_literal_sets_never_rule_out_a_match(regex_compiled: dict, lang: str) -> None:
+    """``_runnable`` (whole literal sets) keeps every item whose pattern matches the text."""
+    compiled, paras = regex_compiled[lang]
+    kept = 0
+    for text in paras + [p.upper() for p in paras[::5]]:
+        runnable = set(compiled._runnable(text.lower()))
+        for idx, (rule, rx, _u, _r) in enumerate(compiled.items):
+            if rule.spec["engine"] == "re2" and rx.search(text) is not None:
+                assert idx in runnable, (rule.id, text)
+                kept += 1
+    assert kept > 100
