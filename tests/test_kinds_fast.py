@@ -4,7 +4,7 @@ on the bundled rules' examples and on random or edge inputs."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from compliance_lint.kinds.regex import CompiledRegex, compile_pattern, found_in
@@ -275,3 +275,68 @@ def test_regex_whole_literal_sets_never_rule_out_a_match(regex_compiled: dict, l
                 assert idx in runnable, (rule.id, text)
                 kept += 1
     assert kept > 100
+
+
+def _unapproved_pair(lang: str) -> tuple:
+    from plainkinds import PlainUnapproved
+
+    from compliance_lint.kinds.unapproved import CompiledUnapproved
+
+    registry = load_registry()
+    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "unapproved" and lang in r.languages]
+    return CompiledUnapproved(rules, lang), PlainUnapproved(rules, lang)
+
+
+def _hits(compiled, scan) -> list[tuple]:  # noqa: ANN001
+    return [(h.rule.id, h.start, h.end, h.substance) for h in compiled.find(scan)]
+
+
+def _semantic_scan(blocks: list[str], lang: str, index: int, context=None):  # noqa: ANN001, ANN202
+    from array import array
+
+    from compliance_lint.kinds.base import BlockScan, DocumentState
+    from compliance_lint.models import Context
+    from compliance_lint.nlp import get_nlp
+    from compliance_lint.textmap import Block
+
+    bl = [Block(t, array("q", range(len(t) + 1))) for t in blocks]
+    state = DocumentState(context=context or Context(), blocks=bl, langs=[lang] * len(bl))
+    return BlockScan(index, bl[index], get_nlp(lang)(blocks[index]), lang, state)
+
+
+def _unapproved_texts(lang: str) -> list[str]:
+    registry = load_registry()
+    ex = [e for r in registry.rules(sorted(registry.packs)) if r.kind in ("unapproved", "rx_promotion") and lang in r.languages
+          for e in r.examples_bad + r.examples_good]
+    joiner = "" if lang == "zh" else " "
+    return ex + [joiner.join(ex[i:i + k]) for k in (3, 6) for i in range(0, len(ex), k)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_unapproved_lazy_strong_cues_agree_with_the_plain_find(lang: str) -> None:
+    fast, plain = _unapproved_pair(lang)
+    found = 0
+    for text in _unapproved_texts(lang):
+        got = _hits(fast, _semantic_scan([text], lang, 0))
+        assert got == _hits(plain, _semantic_scan([text], lang, 0)), text
+        found += len(got)
+    assert found > 20
+
+
+_UNAPPROVED_BITS = ["BPC-157", "TB-500", "peptide", "our", "buy now", "order today", "dose", "protocol", "for research use only",
+                    "not for human use", "it", "this", "heals", "injuries", "Do not inject.", "$49", "in rats", ".", "?", "!",
+                    "Ipamorelin", "stock", "never", "GHK-Cu", "skin", "wound", "tendon", "cure", "The", "is", "a",
+                    "Order today.", "BPC-157 is a peptide.", "Not sure which peptide you need?", "Email us for a protocol.",
+                    "Buy TB-500 here.", "We never sell doses.", "TB-500 is studied."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_UNAPPROVED_BITS), min_size=1, max_size=30))
+@example(["Order today.", "BPC-157 is a peptide."])
+@example(["BPC-157 is a peptide.", "Order today."])
+@example(["BPC-157 is a peptide.", "Not sure which peptide you need?", "Email us for a protocol."])
+@example(["for research use only", "TB-500 is studied.", "Email us for a protocol."])
+def test_unapproved_lazy_strong_cues_agree_on_random_paragraphs(words: list[str]) -> None:
+    fast, plain = _unapproved_pair("en")
+    text = " ".join(words)
+    assert _hits(fast, _semantic_scan([text], "en", 0)) == _hits(plain, _semantic_scan([text], "en", 0))
