@@ -340,3 +340,29 @@ def test_unapproved_lazy_strong_cues_agree_on_random_paragraphs(words: list[str]
     fast, plain = _unapproved_pair("en")
     text = " ".join(words)
     assert _hits(fast, _semantic_scan([text], "en", 0)) == _hits(plain, _semantic_scan([text], "en", 0))
+
+
+_RISK_BITS = ["side", "side-", "side ", "effects", "effect", "adverse", "reactions", "events", "of", "semaglutide", "and", "or",
+              "include", "includes", "are", "were", "such as", "may", "can", "could", "might", "cause", "risk", "risk of",
+              "contraindicated", "do not", "use", "take", "is", "very", "quite", "fairly", "common", "uncommon", "rare",
+              "不良反应", "包括", "副作用", "有", "禁用", "慎用", " ", "  ", "\n", "-", "x", "Side", "RISK", "the", "my", "your",
+              "this", "that", "our", "weekly", "daily", "first", "jab", "jabs", "pen", "pens", "injection", "shot", "shots", "open"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_RISK_BITS), max_size=12).map(" ".join) | st.lists(st.sampled_from(_RISK_BITS), max_size=12).map("".join))
+def test_rx_promotion_sentence_pattern_hints_agree_with_the_patterns(text: str) -> None:
+    from compliance_lint.kinds.rx_promotion import _ANAPHOR_NOUNS, _PRODUCT_ANAPHOR, _RISK_INFO, _risk_info
+
+    assert _risk_info(text) == (_RISK_INFO.search(text) is not None), text
+    if _PRODUCT_ANAPHOR.search(text):
+        assert any(n in text for n in _ANAPHOR_NOUNS), text
+
+
+def test_rx_promotion_sentence_pattern_hints_on_every_alternative() -> None:
+    from compliance_lint.kinds.rx_promotion import _risk_info
+
+    for text in ["side effects include nausea", "side-effects of x and y are", "adverse events were", "it may cause harm",
+                 "the risk of pancreatitis", "contraindicated in pregnancy", "do not take it", "nausea is very common",
+                 "is uncommon", "are rare", "不良反应包括", "副作用有", "孕妇禁用", "慎用"]:
+        assert _risk_info(text), text
