@@ -366,3 +366,19 @@ def test_rx_promotion_sentence_pattern_hints_on_every_alternative() -> None:
                  "the risk of pancreatitis", "contraindicated in pregnancy", "do not take it", "nausea is very common",
                  "is uncommon", "are rare", "不良反应包括", "副作用有", "孕妇禁用", "慎用"]:
         assert _risk_info(text), text
+
+
+_OFF_LABEL_BITS = ["for", "your", "our", "the", "all", "any", "obese", "patients", "people", "adults", "women", "men", "clients",
+                   "anyone", "with", "within", "is", "are", "be", "been", "considered", "counts as", "remains", "would be",
+                   "off-label", "off label", "label", "labelled", " ", "  ", "\n", "-", "x", "é", "With", "FOR"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_OFF_LABEL_BITS), max_size=10).map(" ".join) | st.lists(st.sampled_from(_OFF_LABEL_BITS), max_size=10).map("".join))
+def test_off_label_sentence_pattern_words_are_in_every_match(text: str) -> None:
+    from compliance_lint.kinds.off_label import _EN_CALLED_OFF_LABEL, _EN_FOR_POPULATION
+
+    if _EN_FOR_POPULATION.search(text):
+        assert "with" in text, text
+    if _EN_CALLED_OFF_LABEL.search(text):
+        assert "label" in text, text

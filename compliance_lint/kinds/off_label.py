@@ -111,10 +111,11 @@ class CompiledOffLabel(CompiledKind):
             pop_spans = _population_spans(stext)
             # "for your patients with PCOS" offers the medicine to that population:
             # not the "patients with" of a warning
-            offer_spans = [(m.start(), m.end()) for m in _EN_FOR_POPULATION.finditer(stext)] if self.lang == "en" else []
+            # (each pattern searched only where its literal word is: "with", "label")
+            offer_spans = [(m.start(), m.end()) for m in _EN_FOR_POPULATION.finditer(stext)] if self.lang == "en" and "with" in stext else []
             if semantic.cue(stext, "research_cues") or semantic.cue(_blank(stext, pop_spans + offer_spans), "adverse_cues"):
                 continue
-            if _EN_CALLED_OFF_LABEL.search(stext):
+            if "label" in stext and _EN_CALLED_OFF_LABEL.search(stext):
                 continue  # "using Ozempic for weight loss is off-label": the text names the use as off-label
             all_conds = sconds  # population conditions still qualify an approval (HIV lipodystrophy)
             sconds = [c for c in sconds if not _is_population(stext, c.start - s0, c.end - s0, pop_spans)]
