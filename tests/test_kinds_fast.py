@@ -382,3 +382,11 @@ def test_off_label_sentence_pattern_words_are_in_every_match(text: str) -> None:
         assert "with" in text, text
     if _EN_CALLED_OFF_LABEL.search(text):
         assert "label" in text, text
+
+
+def test_bundled_kinds_keep_their_triggers(regex_compiled: dict, rx_compiled: list) -> None:
+    """A kind without triggers() runs on every block: the shortcuts above must not lose them."""
+    for compiled, _paras in regex_compiled.values():
+        assert compiled.triggers() is not None
+    for compiled in [*rx_compiled, *_required_compiled(), *_unapproved_pair("en")]:
+        assert compiled.triggers() is not None, type(compiled)
