@@ -117,6 +117,13 @@ class Linter:
             self._compiled[lang] = [get_kind(kind).compile(rules, lang, self.env) for kind, rules in sorted(by_kind.items())]
         return self._compiled[lang]
 
+    def warm(self, lang: str) -> None:
+        """Build now what linting ``lang`` text builds on first need: the spaCy pipeline,
+        the compiled kinds, the prefilter (a pool's parent does this once before forking)."""
+        get_nlp(lang)
+        self.compiled(lang)
+        self.prefilter_for(lang)
+
     def block_langs(self, doc: SourceDocument) -> list[str]:
         if self.lang in ("en", "zh"):
             return [self.lang] * len(doc.blocks)

@@ -89,11 +89,52 @@ def test_partly_cached_tree_keeps_order_and_pools_only_misses(project: Path, tmp
     c = [serial.lint_file(linter, Config(), p, n) for p, n in files]
     assert [r.path for r in b] == [p for p, _ in files]
     assert [[f.to_json() for f in r.findings] for r in b] == [[f.to_json() for f in r.findings] for r in c]
-    assert pooled == [list(range(1, len(files), 4))]
+    assert pooled == [list(range(1, len(files), 4))[1:]]  # the first miss is linted before the pool forks
     assert len(b[1].findings) > len(a[1].findings)
     third = FileRunner(linter, Config(), files, jobs=2, use_cache=True)
     monkeypatch.setattr(third, "_pooled", lambda idx: pytest.fail("an unchanged tree needs no pool"))
     assert [len(third.lint_file(linter, Config(), p, n).findings) for p, n in files] == [len(r.findings) for r in c]
+
+
+def test_parent_lints_the_first_file_and_warms_before_forking(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    runner = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    pooled: list[list[int]] = []
+    seen_at_fork: list[set[str]] = []
+    real_pooled = runner._pooled
+
+    def spy(idx: list[int]):
+        pooled.append(list(idx))
+        seen_at_fork.append(set(linter._compiled))
+        return real_pooled(idx)
+
+    monkeypatch.setattr(runner, "_pooled", spy)
+    got = [runner.lint_file(linter, Config(), p, n) for p, n in files]
+    serial = FileRunner(linter, Config(), files, jobs=1, use_cache=False)
+    want = [serial.lint_file(linter, Config(), p, n) for p, n in files]
+    assert pooled == [list(range(1, len(files)))]
+    assert "en" in seen_at_fork[0] and "en" in linter._prefilters
+    assert [r.path for r in got] == [p for p, _ in files]
+    assert [[f.to_json() for f in r.findings] for r in got] == [[f.to_json() for f in r.findings] for r in want]
+    assert got[0].findings and got[0].document is not None and got[0].document.text.startswith("# Post")
+
+
+def test_big_first_file_goes_to_the_pool(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import compliance_lint.parallel as parallel
+
+    monkeypatch.setattr(parallel, "WARM_MAX_BYTES", 10)
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    runner = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    pooled: list[list[int]] = []
+    real_pooled = runner._pooled
+    monkeypatch.setattr(runner, "_pooled", lambda idx: (pooled.append(list(idx)), real_pooled(idx))[1])
+    got = [runner.lint_file(linter, Config(), p, n) for p, n in files]
+    assert pooled == [list(range(len(files)))]
+    assert [r.path for r in got] == [p for p, _ in files]
 
 
 def test_single_file_uses_no_pool(project: Path) -> None:
