@@ -137,6 +137,41 @@ def test_big_first_file_goes_to_the_pool(project: Path, monkeypatch: pytest.Monk
     assert [r.path for r in got] == [p for p, _ in files]
 
 
+def test_collector_is_back_on_after_the_pool_and_on_in_a_worker(project: Path) -> None:
+    import gc
+
+    import compliance_lint.parallel as parallel
+
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    runner = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    states = []
+    for p, n in files:
+        runner.lint_file(linter, Config(), p, n)
+        states.append(gc.isenabled())
+    assert not all(states[:-1])  # off while results come in
+    assert states[-1] and gc.isenabled()  # on again with the last one, before anyone closes the runner
+    runner.close()
+    assert gc.isenabled()
+    stopped = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    stopped.lint_file(linter, Config(), *files[0])
+    stopped.lint_file(linter, Config(), *files[1])
+    assert not gc.isenabled()
+    stopped.close()  # Ctrl-C between two results
+    assert gc.isenabled()
+    # a worker the pool forks while the parent's collector is off turns its own back on
+    previous = signal.getsignal(signal.SIGINT)
+    gc.disable()
+    try:
+        parallel._WORK["gc_enabled"] = True
+        parallel._init_worker()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_single_file_uses_no_pool(project: Path) -> None:
     registry = load_registry([str(project / "packs")])
     linter = build_linter(registry, ["zpar"], Config())
