@@ -172,6 +172,51 @@ def test_collector_is_back_on_after_the_pool_and_on_in_a_worker(project: Path) -
         signal.signal(signal.SIGINT, previous)
 
 
+def _payload(i: int) -> bytes:
+    return bytes(20_000) + i.to_bytes(4, "little")
+
+
+@pytest.mark.skipif(not hasattr(time, "pthread_getcpuclockid"), reason="thread CPU clocks are POSIX")
+def test_quiet_pool_worker_handler_does_not_wake_per_result() -> None:
+    import multiprocessing as mp
+
+    from compliance_lint.parallel import _pool_class
+
+    cls = _pool_class()
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pool = cls(2, context=ctx)
+    try:
+        assert pool._outqueue._reader not in pool._get_sentinels()
+        clock = time.pthread_getcpuclockid(pool._worker_handler.ident)
+        before = time.clock_gettime(clock)
+        got = list(pool.imap(_payload, range(3000)))
+        spent = time.clock_gettime(clock) - before
+        pool.close()
+        pool.join()  # stops once closed and drained: the change notifier still wakes it
+    finally:
+        pool.terminate()
+    assert got == [_payload(i) for i in range(3000)]
+    assert spent < 0.05, spent
+
+
+def test_quiet_pool_replaces_workers_that_exit() -> None:
+    """Workers that leave after each task (maxtasksperchild=1) wake the worker handler by
+    their sentinels, which replaces them: every task is done and the pool shuts down."""
+    import multiprocessing as mp
+
+    from compliance_lint.parallel import _pool_class
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pool = _pool_class()(2, maxtasksperchild=1, context=ctx)
+    try:
+        result = pool.map_async(abs, range(-12, 0), chunksize=1)
+        assert result.get(timeout=60) == list(range(12, 0, -1))
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+
+
 def test_single_file_uses_no_pool(project: Path) -> None:
     registry = load_registry([str(project / "packs")])
     linter = build_linter(registry, ["zpar"], Config())
