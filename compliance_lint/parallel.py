@@ -375,6 +375,10 @@ class FileRunner:
             results = pool.imap(_work, indices, chunksize=CHUNK if len(indices) > 8 * self.jobs else 1)
             for k, item in enumerate(results, 1):
                 if k == len(indices) and gc_enabled:
+                    # what came in stays until the report is written: out of the collector's
+                    # sight, or its first collection after this walked all of it (the
+                    # global sort's key tuples set one off: 0.04 -> 0.10 s on c2000)
+                    gc.freeze()
                     gc.enable()
                 yield item
         except BaseException:

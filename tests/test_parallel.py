@@ -147,11 +147,14 @@ def test_collector_is_back_on_after_the_pool_and_on_in_a_worker(project: Path) -
     files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
     runner = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
     states = []
+    got = []
     for p, n in files:
-        runner.lint_file(linter, Config(), p, n)
+        got.append(runner.lint_file(linter, Config(), p, n))
         states.append(gc.isenabled())
     assert not all(states[:-1])  # off while results come in
     assert states[-1] and gc.isenabled()  # on again with the last one, before anyone closes the runner
+    pooled_finding = next(r.findings[0] for r in got[1:] if r.findings)
+    assert not any(o is pooled_finding for o in gc.get_objects())  # what came in is out of the collector's sight
     runner.close()
     assert gc.isenabled()
     stopped = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
