@@ -40,7 +40,7 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
               diff: bool = False, baseline: str | None = None, write_baseline: str | None = None) -> int:
     from compliance_lint.config import load_config, parse_context
     from compliance_lint.packs import load_registry
-    from compliance_lint.reporters import FORMATS, Report, render
+    from compliance_lint.reporters import FORMATS, Report, render, render_output
     from compliance_lint.runner import RunResult, build_linter, expand_paths, lint_file, select_pack_ids
 
     config = load_config(config_path)
@@ -116,7 +116,7 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
         rules={r.id: r for r in linter.rules},
         notices=notices,
     )
-    text = render(fmt, report) if diff_text is None else diff_text
+    text: str | bytes = diff_text if diff_text is not None else render_output(fmt, report) if output else render(fmt, report)
     _emit(text, output, report.color)
     if diff_text is not None:
         return 2 if all_errors else (1 if diff_text else 0)
@@ -124,16 +124,17 @@ def run_check(*, paths: list[str], packs: list[str], fmt: str, output: str | Non
     if replay_key is not None and not all_errors and not notices:
         from compliance_lint import replay
 
-        replay.store(*replay_key, text, status)
+        replay.store(*replay_key, text.decode("utf-8") if isinstance(text, bytes) else text, status)
     return status
 
 
-def _emit(text: str, output: str | None, color: bool) -> None:
+def _emit(text: str | bytes, output: str | None, color: bool) -> None:
+    """Write the report to ``output`` (bytes as they are, text as UTF-8) or to stdout (text only)."""
     if output:
-        from compliance_lint.safewrite import atomic_write_text
+        from compliance_lint.safewrite import atomic_write_bytes
 
         try:
-            atomic_write_text(output, text)
+            atomic_write_bytes(output, text if isinstance(text, bytes) else text.encode("utf-8"))
         except OSError as exc:
             raise ConfigError(f"--output {output}: cannot write ({exc.strerror or exc})") from None
     else:

@@ -117,6 +117,13 @@ class Linter:
             self._compiled[lang] = [get_kind(kind).compile(rules, lang, self.env) for kind, rules in sorted(by_kind.items())]
         return self._compiled[lang]
 
+    def warm(self, lang: str) -> None:
+        """Build now what linting ``lang`` text builds on first need: the spaCy pipeline,
+        the compiled kinds, the prefilter (a pool's parent does this once before forking)."""
+        get_nlp(lang)
+        self.compiled(lang)
+        self.prefilter_for(lang)
+
     def block_langs(self, doc: SourceDocument) -> list[str]:
         if self.lang in ("en", "zh"):
             return [self.lang] * len(doc.blocks)
@@ -189,6 +196,9 @@ class Linter:
         # test, and per span (block, start, end) whether it is attributed.
         context_ok: dict[str, bool] = {}
         attributed: dict[tuple[int, int, int], bool] = {}
+        # Per span, where it is (sentence, line and column, original offsets): the same
+        # for every rule that hit it (c500: 19,026 hits; the packs repeat rules).
+        spans: dict[tuple[int, int, int], _SpanFacts] = {}
         for hit in hits:
             rule = hit.rule
             block = doc.blocks[hit.block]
@@ -205,10 +215,11 @@ class Linter:
             if key in seen:
                 continue
             seen.add(key)
-            sdoc = state.memory["docs"][hit.block]
-            s0, s1 = sentence_chars(sdoc, hit.start)
-            s_text = block.text[s0:s1]  # the sentence's text: the Doc was made from the block text
-            rs, re_ = hit.start - s0, hit.end - s0
+            span_key = (hit.block, hit.start, hit.end)
+            at = spans.get(span_key)
+            if at is None:
+                at = spans[span_key] = _SpanFacts.of(doc, block, state.memory["docs"][hit.block], hit.start, hit.end, lines)
+            s_text, rs, re_ = at.sentence, at.rs, at.re_
             severity = hit.severity or rule.severity
             notes = list(hit.notes)
             if not hit.negation_checked and rule.negation != "none" and marks.negated(s_text, rs, re_, lang):
@@ -225,7 +236,6 @@ class Linter:
             if attribution == "none" and report and rule.kind != "required":
                 attribution = "lowers"  # a quoted testimonial in a warning letter is the seller's, not the writer's
             if attribution != "none":
-                span_key = (hit.block, hit.start, hit.end)
                 quoted = attributed.get(span_key)
                 if quoted is None:
                     quoted = attributed[span_key] = (
@@ -245,26 +255,53 @@ class Linter:
                 notes.append("label: approved product information")
             if level in SEVERITIES:
                 severity = level
-            start, end = block.span(hit.start, hit.end)
-            line, col = lines.line_col(start)
-            end_line, end_col = lines.line_col(end)
-            match = doc.text[start:end]
+            match = at.match
             message = _render(rule.message_for(lang), match, hit, lang)
-            fp_basis = f"{rule.id}\x00{doc.path}\x00{_norm_sentence(s_text)}"
+            fp_basis = f"{rule.id}\x00{doc.path}\x00{at.norm}"
             occurrences[fp_basis] += 1
             fingerprint = hashlib.sha256(f"{fp_basis}\x00{occurrences[fp_basis]}".encode()).hexdigest()[:16]
             out.append(
                 Finding(
                     rule=rule.id, pack=rule.pack, category=rule.category, severity=severity,
-                    message=message, path=doc.path, line=line, column=col, end_line=end_line,
-                    end_column=end_col, match=match, citation=rule.citation.text,
+                    message=message, path=doc.path, line=at.line, column=at.col, end_line=at.end_line,
+                    end_column=at.end_col, match=match, citation=rule.citation.text,
                     citation_url=rule.citation.url, suggestion=rule.suggestion,
-                    sentence=s_text.strip(), start=start, end=end, substance=hit.substance,
+                    sentence=at.stripped, start=at.start, end=at.end, substance=hit.substance,
                     condition=hit.condition, notes=notes, fingerprint=fingerprint,
                     fix=rule.fix,
                 )
             )
         return out
+
+
+@dataclass(slots=True)
+class _SpanFacts:
+    """What ``_findings`` reads about a hit's span whatever the rule: its sentence (text, and
+    the span's offsets in it), original offsets, line and column, matched text, and the
+    sentence as the fingerprint normalises it."""
+
+    sentence: str
+    rs: int
+    re_: int
+    start: int
+    end: int
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    match: str
+    stripped: str
+    norm: str
+
+    @staticmethod
+    def of(doc: SourceDocument, block: Any, sdoc: Any, hit_start: int, hit_end: int, lines: LineIndex) -> _SpanFacts:
+        s0, s1 = sentence_chars(sdoc, hit_start)
+        s_text = block.text[s0:s1]  # the sentence's text: the Doc was made from the block text
+        start, end = block.span(hit_start, hit_end)
+        line, col = lines.line_col(start)
+        end_line, end_col = lines.line_col(end)
+        return _SpanFacts(s_text, hit_start - s0, hit_end - s0, start, end, line, col, end_line, end_col,
+                          doc.text[start:end], s_text.strip(), _norm_sentence(s_text))
 
 
 class _LazyDocs(dict):

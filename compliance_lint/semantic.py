@@ -182,6 +182,35 @@ class WordMatcher:
                 out.extend((pos + s, pos + e) for _i, s, e in self._cjk_ac.find_matches_as_indexes(seg, overlapping=True))
         return out
 
+    def tagged_candidates(self, text: str) -> list[tuple[int, int, int]]:
+        """``_candidates(text, 0, len(text))`` with the form each was found as:
+        (i, start, end), ``i`` indexing ``self.latin + self.cjk``. For a matcher
+        built from several matchers' forms, whose answers it gives in one scan
+        (kinds/required.py); ``_candidates`` itself stays as lean as it was."""
+        out: list[tuple[int, int, int]] = []
+        endpos = len(text)
+        if self._latin_ac is not None:
+            view, omap = _collapsed(text)
+            lead, trail = self._lead, self._trail
+            for i, s, e in self._latin_ac.find_matches_as_indexes(view, overlapping=True):
+                if omap is not None:
+                    s, e = omap[s], omap[e - 1] + 1
+                if lead[i] and s > 0 and text[s - 1] in _AZ09:
+                    continue
+                if trail[i] and e < endpos and text[e] in _AZ09:
+                    continue
+                out.append((i, s, e))
+        if self._cjk_ac is not None and not text.isascii():
+            n_latin = len(self.latin)
+            if _WS_RUN.search(text):
+                view, omap = _squeezed(text)
+                for i, s, e in self._cjk_ac.find_matches_as_indexes(view, overlapping=True):
+                    if all(omap[k + 1] - omap[k] <= 2 for k in range(s, e - 1)):
+                        out.append((n_latin + i, omap[s], omap[e - 1] + 1))
+            else:
+                out.extend((n_latin + i, s, e) for i, s, e in self._cjk_ac.find_matches_as_indexes(text, overlapping=True))
+        return out
+
     def _matches(self, text: str, pos: int, endpos: int) -> tuple[WordMatch, ...]:
         """The leftmost-longest, non-overlapping matches in ``text[pos:endpos]``."""
         cands = self._candidates(text, pos, endpos)
@@ -222,6 +251,63 @@ class WordMatcher:
 
     def __repr__(self) -> str:
         return f"<WordMatcher {len(self.latin)} Latin, {len(self.cjk)} Chinese>"
+
+
+class MatcherUnion:
+    """Several ``WordMatcher``s answered from one scan of a text.
+
+    One matcher holds every form of all of them; each form found is credited to
+    the matchers that have it. A matcher's candidates are exactly the union's
+    candidates found as its own forms (the edge checks and the whitespace views
+    depend on the form and the text alone), so its ``search`` is the leftmost,
+    then longest, of them and its ``finditer`` their ``leftmost_longest``.
+    Used where several matchers are asked about the same text (the packs'
+    copies of a rule with their own words): one Aho-Corasick pass instead of one
+    per matcher.
+    """
+
+    def __init__(self, matchers: list[WordMatcher]) -> None:
+        self.matchers = list({id(rx): rx for rx in matchers}.values())
+        latin = sorted({f for rx in self.matchers for f in rx.latin})
+        cjk = sorted({f for rx in self.matchers for f in rx.cjk})
+        self._all = WordMatcher(latin, cjk) if latin or cjk else None
+        owners: dict[tuple[bool, str], list[int]] = {}
+        for k, rx in enumerate(self.matchers):
+            for f in rx.latin:
+                owners.setdefault((False, f), []).append(k)
+            for f in rx.cjk:
+                owners.setdefault((True, f), []).append(k)
+        self._owners = [tuple(owners[(False, f)]) for f in latin] + [tuple(owners[(True, f)]) for f in cjk]
+
+    def candidates(self, text: str) -> list[list[tuple[int, int]]]:
+        """Per matcher (in ``self.matchers`` order), its ``_candidates(text, 0, len(text))``, unordered."""
+        out: list[list[tuple[int, int]]] = [[] for _ in self.matchers]
+        if self._all is not None:
+            owners = self._owners
+            for i, s, e in self._all.tagged_candidates(text):
+                for k in owners[i]:
+                    out[k].append((s, e))
+        return out
+
+    def firsts(self, text: str) -> dict[int, tuple[int, int]]:
+        """Per matcher id, ``rx.search(text)``'s (start, end); matchers without a match left out."""
+        best: dict[int, tuple[int, int]] = {}
+        for rx, cands in zip(self.matchers, self.candidates(text), strict=True):
+            if cands:
+                s, neg_e = min((s, -e) for s, e in cands)
+                best[id(rx)] = (s, -neg_e)
+        return best
+
+
+def leftmost_longest(cands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``WordMatcher._matches``'s choice among candidates: leftmost, then longest, not overlapping."""
+    out: list[tuple[int, int]] = []
+    last = -1
+    for s, e in sorted(cands, key=lambda se: (se[0], -se[1])):
+        if s >= last:
+            out.append((s, e))
+            last = e
+    return out
 
 
 _MEMO_TEXT = 4096  # longer texts (whole blocks, documents) are not remembered

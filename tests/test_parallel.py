@@ -89,11 +89,135 @@ def test_partly_cached_tree_keeps_order_and_pools_only_misses(project: Path, tmp
     c = [serial.lint_file(linter, Config(), p, n) for p, n in files]
     assert [r.path for r in b] == [p for p, _ in files]
     assert [[f.to_json() for f in r.findings] for r in b] == [[f.to_json() for f in r.findings] for r in c]
-    assert pooled == [list(range(1, len(files), 4))]
+    assert pooled == [list(range(1, len(files), 4))[1:]]  # the first miss is linted before the pool forks
     assert len(b[1].findings) > len(a[1].findings)
     third = FileRunner(linter, Config(), files, jobs=2, use_cache=True)
     monkeypatch.setattr(third, "_pooled", lambda idx: pytest.fail("an unchanged tree needs no pool"))
     assert [len(third.lint_file(linter, Config(), p, n).findings) for p, n in files] == [len(r.findings) for r in c]
+
+
+def test_parent_lints_the_first_file_and_warms_before_forking(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    runner = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    pooled: list[list[int]] = []
+    seen_at_fork: list[set[str]] = []
+    real_pooled = runner._pooled
+
+    def spy(idx: list[int]):
+        pooled.append(list(idx))
+        seen_at_fork.append(set(linter._compiled))
+        return real_pooled(idx)
+
+    monkeypatch.setattr(runner, "_pooled", spy)
+    got = [runner.lint_file(linter, Config(), p, n) for p, n in files]
+    serial = FileRunner(linter, Config(), files, jobs=1, use_cache=False)
+    want = [serial.lint_file(linter, Config(), p, n) for p, n in files]
+    assert pooled == [list(range(1, len(files)))]
+    assert "en" in seen_at_fork[0] and "en" in linter._prefilters
+    assert [r.path for r in got] == [p for p, _ in files]
+    assert [[f.to_json() for f in r.findings] for r in got] == [[f.to_json() for f in r.findings] for r in want]
+    assert got[0].findings and got[0].document is not None and got[0].document.text.startswith("# Post")
+
+
+def test_big_first_file_goes_to_the_pool(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import compliance_lint.parallel as parallel
+
+    monkeypatch.setattr(parallel, "WARM_MAX_BYTES", 10)
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    runner = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    pooled: list[list[int]] = []
+    real_pooled = runner._pooled
+    monkeypatch.setattr(runner, "_pooled", lambda idx: (pooled.append(list(idx)), real_pooled(idx))[1])
+    got = [runner.lint_file(linter, Config(), p, n) for p, n in files]
+    assert pooled == [list(range(len(files)))]
+    assert [r.path for r in got] == [p for p, _ in files]
+
+
+def test_collector_is_back_on_after_the_pool_and_on_in_a_worker(project: Path) -> None:
+    import gc
+
+    import compliance_lint.parallel as parallel
+
+    registry = load_registry([str(project / "packs")])
+    linter = build_linter(registry, ["zpar"], Config())
+    files = [(str(p), False) for p in sorted((project / "docs").rglob("*.md"))]
+    runner = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    states = []
+    got = []
+    for p, n in files:
+        got.append(runner.lint_file(linter, Config(), p, n))
+        states.append(gc.isenabled())
+    assert not all(states[:-1])  # off while results come in
+    assert states[-1] and gc.isenabled()  # on again with the last one, before anyone closes the runner
+    pooled_finding = next(r.findings[0] for r in got[1:] if r.findings)
+    assert not any(o is pooled_finding for o in gc.get_objects())  # what came in is out of the collector's sight
+    runner.close()
+    assert gc.isenabled()
+    stopped = FileRunner(linter, Config(), files, jobs=2, use_cache=False)
+    stopped.lint_file(linter, Config(), *files[0])
+    stopped.lint_file(linter, Config(), *files[1])
+    assert not gc.isenabled()
+    stopped.close()  # Ctrl-C between two results
+    assert gc.isenabled()
+    # a worker the pool forks while the parent's collector is off turns its own back on
+    previous = signal.getsignal(signal.SIGINT)
+    gc.disable()
+    try:
+        parallel._WORK["gc_enabled"] = True
+        parallel._init_worker()
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        signal.signal(signal.SIGINT, previous)
+
+
+def _payload(i: int) -> bytes:
+    return bytes(20_000) + i.to_bytes(4, "little")
+
+
+@pytest.mark.skipif(not hasattr(time, "pthread_getcpuclockid"), reason="thread CPU clocks are POSIX")
+def test_quiet_pool_worker_handler_does_not_wake_per_result() -> None:
+    import multiprocessing as mp
+
+    from compliance_lint.parallel import _pool_class
+
+    cls = _pool_class()
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pool = cls(2, context=ctx)
+    try:
+        assert pool._outqueue._reader not in pool._get_sentinels()
+        clock = time.pthread_getcpuclockid(pool._worker_handler.ident)
+        before = time.clock_gettime(clock)
+        got = list(pool.imap(_payload, range(3000)))
+        spent = time.clock_gettime(clock) - before
+        pool.close()
+        pool.join()  # stops once closed and drained: the change notifier still wakes it
+    finally:
+        pool.terminate()
+    assert got == [_payload(i) for i in range(3000)]
+    assert spent < 0.05, spent
+
+
+def test_quiet_pool_replaces_workers_that_exit() -> None:
+    """Workers that leave after each task (maxtasksperchild=1) wake the worker handler by
+    their sentinels, which replaces them: every task is done and the pool shuts down."""
+    import multiprocessing as mp
+
+    from compliance_lint.parallel import _pool_class
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    pool = _pool_class()(2, maxtasksperchild=1, context=ctx)
+    try:
+        result = pool.map_async(abs, range(-12, 0), chunksize=1)
+        assert result.get(timeout=60) == list(range(12, 0, -1))
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
 
 
 def test_single_file_uses_no_pool(project: Path) -> None:

@@ -54,9 +54,13 @@ def _tokens(md: Any, text: str) -> list[dict[str, Any]]:
 
 def _expanded(tokens: list[Token]) -> list[Token]:
     """Lazy tokens with the children left unmade filled in as markdown-it makes them."""
+    from compliance_lint.sources.markdown import _Pieces, _pieces_tokens
+
     for tok in tokens:
         if tok.type == "inline" and tok.children is None:
             tok.children = _plain_inline(tok.content)
+        elif tok.type == "inline" and type(tok.children) is _Pieces:
+            tok.children = _pieces_tokens(tok.children)
     return tokens
 
 

@@ -88,7 +88,7 @@ class CompiledOffLabel(CompiledKind):
     def find(self, scan: BlockScan) -> Iterable[Hit]:
         kb = semantic.kb()
         ms = semantic.mentions(scan.state, scan.index)
-        conds = [m for m in ms if m.label == "CONDITION"] + _descriptor_conditions(kb, ms) + _weight_amounts(kb, scan.block.text)
+        conds = [m for m in ms if m.label == "CONDITION"] + _descriptor_conditions(kb, ms) + _weight_amounts(kb, scan.block.text, scan.low)
         conds.sort(key=lambda m: m.start)
         if not conds:
             return
@@ -111,10 +111,11 @@ class CompiledOffLabel(CompiledKind):
             pop_spans = _population_spans(stext)
             # "for your patients with PCOS" offers the medicine to that population:
             # not the "patients with" of a warning
-            offer_spans = [(m.start(), m.end()) for m in _EN_FOR_POPULATION.finditer(stext)] if self.lang == "en" else []
+            # (each pattern searched only where its literal word is: "with", "label")
+            offer_spans = [(m.start(), m.end()) for m in _EN_FOR_POPULATION.finditer(stext)] if self.lang == "en" and "with" in stext else []
             if semantic.cue(stext, "research_cues") or semantic.cue(_blank(stext, pop_spans + offer_spans), "adverse_cues"):
                 continue
-            if _EN_CALLED_OFF_LABEL.search(stext):
+            if "label" in stext and _EN_CALLED_OFF_LABEL.search(stext):
                 continue  # "using Ozempic for weight loss is off-label": the text names the use as off-label
             all_conds = sconds  # population conditions still qualify an approval (HIV lipodystrophy)
             sconds = [c for c in sconds if not _is_population(stext, c.start - s0, c.end - s0, pop_spans)]
@@ -207,11 +208,28 @@ _EN_WEIGHT_AMOUNT = re.compile(
     r"(?:kg|kilos?|kilograms?|lbs?|pounds?|stones?)\b", re.IGNORECASE)
 
 
-def _weight_amounts(kb: Any, text: str) -> list[Any]:
-    """A weight result ("down 14 kg", "lost two stone") names weight loss as the use (English)."""
+# Every match's unit holds one of these in ``text.lower()``: "kg", "lb", "pound",
+# "tone" (stone), or "lo" after an i (kilo); under IGNORECASE ``re`` also takes
+# "ı" and "İ" (lower-cased "i̇") for i, and "K" (lower-cased "k") for k.
+_UNIT_HINTS = ("kg", "lb", "pound", "tone", "ilo", "ılo", "\u0307lo")
+
+
+def _may_hold_weight_amount(low: str) -> bool:
+    """False when ``_EN_WEIGHT_AMOUNT`` cannot match the text whose lower case is ``low``.
+
+    The pattern, case-insensitive with a word edge to test at every position,
+    cost a sixth of ``find`` over whole blocks; most blocks name no unit."""
+    return any(h in low for h in _UNIT_HINTS)
+
+
+def _weight_amounts(kb: Any, text: str, low: str | None = None) -> list[Any]:
+    """A weight result ("down 14 kg", "lost two stone") names weight loss as the use (English).
+    ``low``: ``text.lower()`` if the caller has it."""
     from compliance_lint.entities import Mention
 
     if "weight_loss" not in kb.conditions:
+        return []
+    if not _may_hold_weight_amount(text.lower() if low is None else low):
         return []
     return [Mention("CONDITION", "weight_loss", m.start(), m.end(), None, m.group()) for m in _EN_WEIGHT_AMOUNT.finditer(text)]
 

@@ -55,11 +55,24 @@ _RISK_INFO = re.compile(
     r"(?:include|includes|are|were|such as|may include|can include)\b|\b(?:may|can|could|might) cause\b|\brisk of\b|"
     r"\bcontraindicated\b|\bdo not (?:use|take)\b|\b(?:is|are) (?:very |quite |fairly )?(?:common|uncommon|rare)\b|不良反应(?:包括|有|为|主要)|副作用(?:包括|有|为|主要)|禁用|慎用"
 )
+# Every match of _RISK_INFO holds one of these (the sentence is lower-cased, the
+# pattern case-sensitive): a substring test rules out most sentences before the
+# pattern, whose word edges ``re`` tries at every position (0.5% of a run's CPU).
+_RISK_HINTS = ("side", "adverse", " cause", "risk of", "contraindicated", "do not ", "common", "rare",
+               "不良反应", "副作用", "禁用", "慎用")
+
+
+def _risk_info(stext: str) -> bool:
+    """``_RISK_INFO.search(stext)`` is not None."""
+    return any(h in stext for h in _RISK_HINTS) and _RISK_INFO.search(stext) is not None
+
+
 # "how does X work?", "how is it made?": a question about a mechanism ("why
 # struggle with X when Y ...?" is rhetorical and stays promotion)
 _MECHANISM_Q = re.compile(r"\bhow\s+(?:\w+\s+){0,4}?(?:does|do|did|is|are|works?)\b|怎么起作用|如何起作用|作用机制")
 # "the jab", "my weekly pen": a product noun pointing back to a named medicine
 _PRODUCT_ANAPHOR = re.compile(r"\b(?:the|my|your|this|that|our)\s+(?:weekly\s+|daily\s+|first\s+|starter\s+|next\s+)?(?:jab|jabs|pen|pens|injection|injections|shot|shots)\b")
+_ANAPHOR_NOUNS = ("jab", "pen", "injection", "shot")  # one is in every match of _PRODUCT_ANAPHOR (asked per sentence)
 # "was first authorised in Europe for type 2 diabetes in 2018": a condition named in
 # an approval fact is the label, not a pitch (condition_cue)
 _APPROVAL_FACT = re.compile(r"\b(?:authori[sz]ed|approved|licensed|registered|indicated)\b")
@@ -73,6 +86,19 @@ def _cued(rx: Any, stext: str, lang: str) -> bool:
     if question:
         return False
     return any(not marks.negated(stext, cm.start(), cm.end(), lang) for cm in rx.finditer(stext))
+
+
+@lru_cache(maxsize=4096)
+def _cued_all(union: semantic.MatcherUnion, stext: str, lang: str) -> tuple[bool, ...]:
+    """``_cued(rx, stext, lang)`` of every matcher of ``union`` (in its order), from one
+    scan of the sentence: the packs' rules have six cue matchers (five of seven
+    rules also ask about the neighbouring sentences), mostly the same lexicon
+    words, and a scan per matcher was most of ``find``'s cue work."""
+    question = stext.rstrip().endswith(("?", "？")) and _MECHANISM_Q.search(stext) and not _SELLING.search(stext)
+    if question:
+        return (False,) * len(union.matchers)
+    return tuple(any(not marks.negated(stext, s, e, lang) for s, e in semantic.leftmost_longest(cands))
+                 for cands in union.candidates(stext))
 
 
 _SELLING = re.compile(r"[£$€¥]\s?\d|\b(?:buy|order|book|booking|price|from \d|per month|a month|discount|offer|in stock|delivered|subscribe|lock in|today)\b|购买|下单|价格|优惠|预约|套餐")
@@ -121,6 +147,10 @@ class CompiledRx(CompiledKind):
         self.rules = rules
         self.lang = lang
         self.cue_rx = {r.id: semantic.word_regex(tuple(_cue_words(r)), True) for r in rules}
+        # the distinct cue matchers, asked about a sentence in one scan (``_cued_all``)
+        self._cues = semantic.MatcherUnion([rx for rx in self.cue_rx.values() if rx is not None])
+        slot = {id(rx): k for k, rx in enumerate(self._cues.matchers)}
+        self._slot = {rid: None if rx is None else slot[id(rx)] for rid, rx in self.cue_rx.items()}
 
     def triggers(self) -> list[str] | None:
         from compliance_lint.prefilter import Confirmed, entity_triggers, name_parts, words_confirm
@@ -160,13 +190,17 @@ class CompiledRx(CompiledKind):
         # rules with the same cue words share one matcher: ask it once per sentence,
         # and only about sentences that name a medicine (or their neighbours)
         texts = [low[a:b] for a, b in sents]
-        memo: dict[tuple[int, int], bool] = {}
+        memo: dict[int, tuple[bool, ...]] = {}
+        cues, slots, lang = self._cues, self._slot, self.lang
 
         def is_cued(rule: Rule, j: int) -> bool:
-            key = (id(self.cue_rx[rule.id]), j)
-            if key not in memo:
-                memo[key] = self._cued(rule, texts[j])
-            return memo[key]
+            slot = slots[rule.id]
+            if slot is None:
+                return False
+            got = memo.get(j)
+            if got is None:
+                got = memo[j] = _cued_all(cues, texts[j], lang)
+            return got[slot]
         for si, (s0, s1) in enumerate(sents):
             here = [m for m in ms if s0 <= m.start < s1]
             stext = low[s0:s1]
@@ -180,7 +214,7 @@ class CompiledRx(CompiledKind):
             # risk information ("the most common side effects of semaglutide are
             # nausea ...") is what a lawful leaflet says, not promotion, unless
             # the same sentence sells (price, order, book)
-            if _RISK_INFO.search(stext) and not _SELLING.search(stext):
+            if _risk_info(stext) and not _SELLING.search(stext):
                 continue
             for rule in self.rules:
                 cue_ok = is_cued(rule, si)
@@ -203,7 +237,8 @@ class CompiledRx(CompiledKind):
                     break
 
     def _cued(self, rule: Rule, stext: str) -> bool:
-        """A promotion cue in this sentence that is not negated (and not a mechanism question)."""
+        """A promotion cue in this sentence that is not negated (and not a mechanism question).
+        (``find`` asks ``_cued_all`` instead: the same answer for every rule at once.)"""
         rx = self.cue_rx[rule.id]
         return False if rx is None else _cued(rx, stext, self.lang)
 
@@ -211,7 +246,7 @@ class CompiledRx(CompiledKind):
         """ "the jab", "my pen": the product named last in the section, at the noun."""
         from compliance_lint.entities import Mention
 
-        am = _PRODUCT_ANAPHOR.search(stext)
+        am = _PRODUCT_ANAPHOR.search(stext) if any(n in stext for n in _ANAPHOR_NOUNS) else None
         if am is None:
             return []
         prev = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label in ("SUBSTANCE", "DESCRIPTOR", "CLASS")]

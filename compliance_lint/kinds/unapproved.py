@@ -130,18 +130,38 @@ class CompiledUnapproved(CompiledKind):
             return
         low = scan.low
         sents = scan.sentences
-        block_strong = self._ruo_block_strong(low, sents)
-        strong = [self._strong(low[a:b]) for a, b in sents]
+        # A strong cue per sentence, asked only where a sentence's mention (or its
+        # neighbour's, or the paragraph's research-use notice) needs it: working it
+        # out for every sentence up front was a third of find (most name nothing).
+        strong: list[bool | None] = [None] * len(sents)
+
+        def strong_at(j: int) -> bool:
+            got = strong[j]
+            if got is None:
+                a, b = sents[j]
+                got = strong[j] = self._strong(low[a:b])
+            return got
+
+        def near_strong(si: int) -> bool:
+            return any(strong_at(j) for j in (si - 1, si + 1) if 0 <= j < len(sents))
+
+        block_strong: list[bool] = []  # _ruo_block_strong, once and only if asked
+
+        def ruo_block_strong() -> bool:
+            if not block_strong:
+                block_strong.append(self.ruo_rx is not None and self.strong_rx is not None and self.ruo_rx.search(low) is not None
+                                    and any(strong_at(j) for j in range(len(sents))))
+            return block_strong[0]
+
         for si, (s0, s1) in enumerate(sents):
             here = [m for m in ms if s0 <= m.start < s1]
             carried = False
             stext = low[s0:s1]
-            near_strong = any(strong[j] for j in (si - 1, si + 1) if 0 <= j < len(sents))
             if not here and carry_generic and self.generic_rx is not None and not semantic.cue(stext, "research_cues"):
                 # "Not sure which peptide you need? Email us ... a protocol": a generic
                 # product word in a selling sentence stands for the section's substance
                 gm = self.generic_rx.search(stext)
-                if gm and (strong[si] or near_strong):
+                if gm and (strong_at(si) or near_strong(si)):
                     prev = [m for m in semantic.subject_mentions(scan.state, scan.index, s0) if m.label == "SUBSTANCE"]
                     if prev:
                         last = prev[-1]
@@ -173,15 +193,17 @@ class CompiledUnapproved(CompiledKind):
             if not promoted and not carried:
                 # "our GHRP-6 is made in ...": a seller's own product is an offer
                 promoted = any(_OUR.search(low[max(s0, m.start - 24):m.start]) for m in here)
-            if not promoted and not carried and block_strong and not semantic.cue(stext, "research_cues"):
+            if not promoted and not carried and ruo_block_strong() and not semantic.cue(stext, "research_cues"):
                 promoted = True  # "TB-500 科研试剂，非人用。下单附赠注射器…"
-            neighbour_ok = not carried and near_strong and not semantic.cue(stext, "research_cues")
+            neighbour_ok: bool | None = None  # asked only for a rule taking neighbours, when not promoted
             for rule in self.rules:
                 own = self.own_rx.get(rule.id)
                 if rule.spec.get("cues"):
                     if own is None or not any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in own.finditer(stext)):
                         continue
-                elif not promoted and not (neighbour_ok and rule.spec.get("neighbours")) and not (
+                elif not promoted and not (rule.spec.get("neighbours") and (
+                        neighbour_ok if neighbour_ok is not None
+                        else (neighbour_ok := not carried and near_strong(si) and not semantic.cue(stext, "research_cues")))) and not (
                         self.extra_rx.get(rule.id) is not None and not semantic.cue(stext, "research_cues")
                         and any(not marks.negated(stext, cm.start(), cm.end(), self.lang) for cm in self.extra_rx[rule.id].finditer(stext))):
                     continue

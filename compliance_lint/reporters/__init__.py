@@ -43,3 +43,11 @@ class Report:
 
 def render(fmt: str, report: Report) -> str:
     return importlib.import_module(FORMATS[fmt]).render(report)
+
+
+def render_output(fmt: str, report: Report) -> str | bytes:
+    """``render(fmt, report)``, or its UTF-8 encoding where a format makes bytes first
+    (``json``: see ``json_report.render_output``); for writing to a file."""
+    module = importlib.import_module(FORMATS[fmt])
+    fast = getattr(module, "render_output", None)
+    return fast(report) if fast is not None else module.render(report)

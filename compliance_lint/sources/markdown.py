@@ -10,11 +10,14 @@ HTML extractor so their text and comments (suppression directives) count.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from operator import attrgetter
+from types import FunctionType
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt, rules_block
+from markdown_it import MarkdownIt, rules_block, rules_inline
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.ruler import Ruler
 from markdown_it.rules_core import normalize
 from markdown_it.rules_core.text_join import _join_text_tokens
@@ -72,11 +75,22 @@ def new_parser(indented_code: bool = True, shortcuts: bool = True, lazy: bool = 
         else:
             md.core.ruler.at("inline", _inline_rule)
     if shortcuts:
-        if md.block.ruler.get_all_rules().count("lheading"):
-            md.block.ruler.at("lheading", _lheading)
+        _replace_rule(md.block.ruler, "lheading", _lheading)
+        _replace_rule(md.block.ruler, "table", _table)
         md.block.ruler.__class__ = _DispatchRuler
         md.block.ruler.dispatch = {}
+        md.inline.ruler.__class__ = _InlineDispatchRuler
+        md.inline.ruler.dispatch = {}
+        md.inline.ruler.inline = md.inline
+        md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     return md
+
+
+def _replace_rule(ruler: Ruler, name: str, fn: Any) -> None:  # type: ignore[type-arg]
+    """Put ``fn`` in place of the rule ``name`` (if there is one), in the same chains."""
+    for rule in ruler.__rules__:
+        if rule.name == name:
+            ruler.at(name, fn, {"alt": list(rule.alt)})  # at() would otherwise drop the chains
 
 
 # Block rules that return False, doing nothing else, unless the first character
@@ -122,7 +136,7 @@ class _DispatchRuler(Ruler):  # type: ignore[type-arg]
 
 def _dispatch_chain(rules: list[Any]) -> list[Any]:
     gated = {fn: _BLOCK_GATES[fn] for fn in rules if fn in _BLOCK_GATES}
-    table = rules_block.table if rules_block.table in rules else None
+    table = next((fn for fn in rules if fn is rules_block.table or fn is _table), None)
     if not gated and table is None:
         return rules
 
@@ -156,6 +170,102 @@ def _dispatch_chain(rules: list[Any]) -> list[Any]:
     return [chain]
 
 
+# Inline rules that return False, doing nothing else, unless the character at
+# the position is one of these (markdown-it-py 4.x); the text rule returns
+# False exactly at a terminator character (``md.inline.terminator_re``).
+_INLINE_GATES: dict[Any, str] = {
+    rules_inline.newline: "\n",
+    rules_inline.escape: "\\",
+    rules_inline.backtick: "`",
+    rules_inline.strikethrough.tokenize: "~",
+    rules_inline.emphasis.tokenize: "*_",
+    rules_inline.link: "[",
+    rules_inline.image: "!",
+    rules_inline.autolink: "<",
+    rules_inline.html_inline: "<",
+    rules_inline.entity: "&",
+}
+
+
+class _InlineDispatchRuler(Ruler):  # type: ignore[type-arg]
+    """markdown-it's inline ruler, whose chain tries only the rules that can match.
+
+    markdown-it's inline tokenizer tries every rule, in order, at every
+    position the text rule stops at: each terminator character (``-``, ``:``,
+    ``!``, ``=``, ``+`` ...). All but one or two of them return False on the
+    character at once; the chain tries, in the same order, only the rules left
+    once those that cannot match it are skipped, so the first to return True is
+    the same one. Positions at a character past ASCII try every rule. The
+    gates hold for markdown-it-py 4.x's rules; a rule replaced by a plugin
+    (another function) is always tried.
+    """
+
+    dispatch: dict[str, tuple[list[Any], Any, list[Any]]]
+    inline: Any  # the ParserInline, whose terminator_re the text rule uses
+
+    def getRules(self, chainName: str = "") -> list[Any]:  # noqa: N802 - markdown-it's name
+        rules = Ruler.getRules(self, chainName)
+        terminator_re = self.inline.terminator_re
+        cached = self.dispatch.get(chainName)
+        if cached is None or cached[0] is not rules or cached[1] is not terminator_re:
+            cached = self.dispatch[chainName] = (rules, terminator_re, _inline_chain(rules, terminator_re))
+        return cached[2]
+
+
+def _inline_chain(rules: list[Any], terminator_re: re.Pattern[str]) -> list[Any]:
+    if not any(fn in _INLINE_GATES or fn is rules_inline.text for fn in rules):
+        return rules
+
+    def admits(fn: Any, ch: str) -> bool:
+        if fn is rules_inline.text:
+            return terminator_re.match(ch) is None
+        gate = _INLINE_GATES.get(fn)
+        return gate is None or ch in gate
+
+    by_char = {chr(c): [fn for fn in rules if admits(fn, chr(c))] for c in range(128)}
+
+    def chain(state: Any, silent: bool) -> bool:
+        try:
+            candidates = by_char.get(state.src[state.pos], rules)
+        except IndexError:
+            candidates = rules
+        for rule in candidates:
+            if rule(state, silent):
+                return True
+        return False
+
+    return [chain]
+
+
+# Link destinations that markdown-it's normalizeLink returns unchanged (it
+# parses, re-encodes and re-formats each one: 5% of the parse of the bench
+# corpus); tested against it. Links are kept or refused on its result.
+# (Host names of at most 255 characters, labels of at most 63, as mdurl reads them.)
+_PLAIN_LINK = re.compile(r"(?:https?://[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*)?(?:/(?:[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+)*/?)?)?\Z")
+
+
+def _normalize_link(url: str) -> str:
+    """markdown-it's ``normalizeLink``, at once for links it leaves unchanged."""
+    if url and len(url) <= 255 and _PLAIN_LINK.match(url):
+        return url
+    return normalizeLink(url)
+
+
+def _escaped_split(string: str) -> list[str]:
+    """markdown-it's ``escapedSplit`` of a table row (cells at each ``|`` not escaped
+    by a backslash): ``str.split`` when there is no backslash, as its character
+    walk then splits at every ``|`` (the walk was a third of the table rule)."""
+    if "\\" in string:
+        return _ESCAPED_SPLIT(string)
+    return string.split("|")
+
+
+_ESCAPED_SPLIT = rules_block.table.__globals__["escapedSplit"]
+# markdown-it's table rule itself (same code), splitting rows with _escaped_split.
+_table = FunctionType(rules_block.table.__code__, {**rules_block.table.__globals__, "escapedSplit": _escaped_split},
+                      "table", rules_block.table.__defaults__, rules_block.table.__closure__)
+
+
 def _lheading(state: Any, start_line: int, end_line: int, silent: bool) -> bool:
     """markdown-it's setext heading rule, passed over when no line can underline.
 
@@ -186,7 +296,6 @@ _INLINE_RULES = ["text", "newline", "escape", "backticks", "strikethrough", "emp
                  "autolink", "html_inline", "entity"]
 _INLINE_RULES2 = ["balance_pairs", "strikethrough", "emphasis", "fragments_join"]
 _INLINE_MARKUP = re.compile(r"[\\`~*_\[<&]")
-_NON_TICK_MARKUP = re.compile(r"[\\~*_\[<&]")
 _TICK_RUN = re.compile(r"`+")
 
 
@@ -232,7 +341,8 @@ def _normalize_rule(state: Any) -> None:
 def _lazy_inline_rule(state: Any) -> None:
     """``_inline_rule`` leaving the children of an inline token without markup as ``None``
     (``parse_markdown`` reads its content), and making those of text whose only
-    markup is backticks directly (``_code_span_inline``)."""
+    markup is code spans, ``**strong**`` words and ``[links](dest)`` directly
+    (``_simple_inline``)."""
     md = state.md
     for token in state.tokens:
         if token.type != "inline":
@@ -241,52 +351,173 @@ def _lazy_inline_rule(state: Any) -> None:
         if _INLINE_MARKUP.search(content) is None:
             token.children = None
             continue
-        if _NON_TICK_MARKUP.search(content) is None:
-            token.children = _code_span_inline(content)
-            continue
+        if _NOT_SIMPLE.search(content) is None and "![" not in content:
+            pieces = _simple_pieces(content, md)
+            if pieces is not None:
+                token.children = _Pieces(pieces)
+                continue
         if token.children is None:
             token.children = []
         md.inline.parse(content, md, state.env, token.children)
 
 
-def _code_span_inline(content: str) -> list[Token]:
-    """Children of an inline token whose only inline markup is backticks.
+# Inline markup _simple_inline does not read (escapes, strikethrough, "_"
+# emphasis, HTML and autolinks, entities; and images, "![").
+_NOT_SIMPLE = re.compile(r"[\\~_<&]")
+# Where _simple_inline looks: a backtick, "*" and "[" (a class, which the regex
+# engine scans for much faster than an alternation).
+_SIMPLE_EVENT = re.compile(r"[`*\[]")
+# A strong span markdown-it always reads so: "**" after a space or line break
+# (or at the start), a word of ASCII letters and digits at both ends and no
+# markup or line break inside, then "**" before a space, line break, the end
+# or one of . , ; : ? ! ) -- the opening run can only open, the closing one
+# only close, so each closes the one just before it.
+_STRONG = re.compile(r"\*\*[A-Za-z0-9](?:[^\n*_\\`\[\]<&~]*[A-Za-z0-9])?\*\*(?![^ \n.,;:?!)])")
+# An inline link: a label without brackets or markup (line breaks allowed),
+# then a destination right after "(" up to ")" with no space, control
+# character, bracket, parenthesis, escape, entity or markup, and no title.
+_LINK = re.compile(r"\[([^\[\]\\`*_~<&]*)\]\(([^\s()<>\\&`*_~\[\]\x00-\x1f\x7f]+)\)")
 
-    As markdown-it's backtick rule reads them: a run of backticks opens a code
-    span closed by the next run of the same length, else it is literal text;
-    the text between code spans becomes tokens as in ``_plain_inline`` (the
-    newline rule sees only the text since the last token).
+
+# A child token as parse_markdown reads it: type, content, and markup (for
+# link_open: the href). Made instead of Token objects for the text
+# _simple_inline reads: a third of its time went to making Tokens.
+_Piece = tuple[str, str, str]
+
+
+class _Pieces(list):  # type: ignore[type-arg]
+    """The children of an inline token as ``_simple_pieces`` gives them (``_pieces_tokens``
+    makes the tokens markdown-it makes); ``parse_markdown`` walks them as it walks tokens."""
+
+
+def _simple_inline(content: str, md: MarkdownIt) -> list[Token] | None:
+    """The tokens markdown-it's inline parser makes of ``content`` when its only
+    inline markup is code spans, ``_STRONG`` spans and ``_LINK`` links (``None``
+    for any other markup, then the parser reads it)."""
+    pieces = _simple_pieces(content, md)
+    return None if pieces is None else _pieces_tokens(pieces)
+
+
+def _simple_pieces(content: str, md: MarkdownIt) -> list[_Piece] | None:
+    """The tokens (as ``_Piece``) markdown-it's inline parser makes of ``content``
+    when its only inline markup is code spans, ``_STRONG`` spans and ``_LINK``
+    links (``None`` for any other markup, then the parser reads it).
+
+    As markdown-it makes them: the text between two tokens becomes text and
+    line break tokens as in ``_plain_inline`` (the newline rule sees only the
+    text since the last token); a run of backticks opens a code span closed by
+    the next run of the same length, else it is text; each "*" of a strong
+    span is first a text token, the two inner ones become strong_open and
+    strong_close and the outer ones empty text (emphasis post-processing); a
+    link is link_open (its normalised destination as href, when markdown-it
+    accepts it), its label's tokens, link_close; then adjacent text tokens are
+    merged as ``fragments_join`` merges them. The inline parser's rules tried
+    at every position were a sixth of the parse of the bench corpus.
     """
-    out: list[Token] = []
-    runs = [(m.start(), m.end()) for m in _TICK_RUN.finditer(content)]
+    out: list[_Piece] = []
     text_from = 0
-    i = 0
-    while i < len(runs):
-        start, pos = runs[i]
-        length = pos - start
-        close = next((j for j in range(i + 1, len(runs)) if runs[j][1] - runs[j][0] == length), -1)
-        if close < 0:
-            i += 1  # literal backticks: part of the text
-            continue
-        out.extend(_plain_inline(content[text_from:start]))
-        code = content[pos:runs[close][0]].replace("\n", " ")
-        if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
-            code = code[1:-1]  # one space off each side, unless all spaces
-        token = Token("code_inline", "code", 0)
-        token.markup = content[start:pos]
-        token.content = code
+    strong: list[int] = []  # index of each strong span's first "*" token
+    last_runs: dict[int, int] | None = None
+    pos = 0
+    while True:
+        m = _SIMPLE_EVENT.search(content, pos)
+        if m is None:
+            break
+        start = m.start()
+        ch = content[start]
+        if ch == "`":
+            pos = _TICK_RUN.match(content, start).end()  # type: ignore[union-attr]
+            length = pos - start
+            if last_runs is None:
+                last_runs = {}
+                for run in _TICK_RUN.finditer(content):
+                    last_runs[run.end() - run.start()] = run.start()
+            if last_runs.get(length, -1) < pos:
+                continue  # no closing run: literal backticks, part of the text
+            close = _TICK_RUN.search(content, pos)
+            while close is not None and close.end() - close.start() != length:
+                close = _TICK_RUN.search(content, close.end())
+            if close is None:
+                return None  # cannot happen (a run of this length starts after pos)
+            out.extend(_plain_pieces(content[text_from:start]))
+            code = content[pos:close.start()].replace("\n", " ")
+            if code.startswith(" ") and code.endswith(" ") and code.strip(" "):
+                code = code[1:-1]  # one space off each side, unless all spaces
+            out.append(("code_inline", code, content[start:pos]))
+            pos = text_from = close.end()
+        elif ch == "*":
+            if start and content[start - 1] not in " \n":
+                return None
+            span = _STRONG.match(content, start)
+            if span is None:
+                return None
+            out.extend(_plain_pieces(content[text_from:start]))
+            strong.append(len(out))
+            out.extend((_STAR, _STAR, ("text", content[start + 2:span.end() - 2], ""), _STAR, _STAR))
+            pos = text_from = span.end()
+        else:  # "["
+            link = _LINK.match(content, start)
+            if link is None or (start and content[start - 1] == "!"):
+                return None
+            href = md.normalizeLink(link.group(2))
+            if not md.validateLink(href):
+                return None  # markdown-it then tries a reference link
+            out.extend(_plain_pieces(content[text_from:start]))
+            out.append(("link_open", "", href))
+            out.extend(_plain_pieces(link.group(1)))
+            out.append(_LINK_CLOSE)
+            pos = text_from = link.end()
+    out.extend(_plain_pieces(content[text_from:]))
+    for first in strong:
+        # emphasis post-processing of "**" ... "**"
+        out[first:first + 5] = (_EMPTY_TEXT, _STRONG_OPEN, out[first + 2], _STRONG_CLOSE, _EMPTY_TEXT)
+    # fragments_join: a run of adjacent text tokens becomes one
+    merged: list[_Piece] = []
+    for piece in out:
+        if piece[0] == "text" and merged and merged[-1][0] == "text":
+            merged[-1] = ("text", merged[-1][1] + piece[1], "")
+        else:
+            merged.append(piece)
+    return merged
+
+
+_STAR: _Piece = ("text", "*", "")
+_EMPTY_TEXT: _Piece = ("text", "", "")
+_STRONG_OPEN: _Piece = ("strong_open", "", "**")
+_STRONG_CLOSE: _Piece = ("strong_close", "", "**")
+_LINK_CLOSE: _Piece = ("link_close", "", "")
+# type -> tag and nesting of the token
+_PIECE_TAGS = {"text": ("", 0), "softbreak": ("br", 0), "hardbreak": ("br", 0), "code_inline": ("code", 0),
+               "strong_open": ("strong", 1), "strong_close": ("strong", -1), "link_open": ("a", 1), "link_close": ("a", -1)}
+
+
+def _pieces_tokens(pieces: list[_Piece]) -> list[Token]:
+    """The tokens markdown-it makes, of the pieces ``_simple_pieces`` or ``_plain_pieces`` gives
+    (levels as ``fragments_join`` sets them)."""
+    out: list[Token] = []
+    level = 0
+    for kind, content, markup in pieces:
+        tag, nesting = _PIECE_TAGS[kind]
+        token = Token(kind, tag, nesting)  # type: ignore[arg-type]
+        if kind == "link_open":
+            token.attrs = {"href": markup}
+        else:
+            token.content = content
+            token.markup = markup
+        if nesting < 0:
+            level -= 1
+        token.level = level
+        if nesting > 0:
+            level += 1
         out.append(token)
-        text_from = runs[close][1]
-        i = close + 1
-    out.extend(_plain_inline(content[text_from:]))
     return out
 
 
 def _lazy_text_join(state: Any) -> None:
     """markdown-it's core "text_join" rule, passing over the children left unmade."""
     for token in state.tokens:
-        if token.type != "inline" or token.children is None:
-            continue
+        if token.type != "inline" or token.children is None or type(token.children) is _Pieces:
+            continue  # (pieces: no text_special, no adjacent text; nothing to join)
         children = token.children
         for child in children:
             # image `alt` is parsed into its own token tree
@@ -297,13 +528,14 @@ def _lazy_text_join(state: Any) -> None:
 
 def _plain_inline(content: str) -> list[Token]:
     """Children of an inline token whose content has no inline markup."""
-    out: list[Token] = []
+    return _pieces_tokens(_plain_pieces(content))
+
+
+def _plain_pieces(content: str) -> list[_Piece]:
+    """``_plain_inline`` as pieces (``_Piece``)."""
     if "\n" not in content:
-        if content:
-            text = Token("text", "", 0)
-            text.content = content
-            out.append(text)
-        return out
+        return [("text", content, "")] if content else []
+    out: list[_Piece] = []
     lines = content.split("\n")
     last = len(lines) - 1
     for i, line in enumerate(lines):
@@ -319,11 +551,9 @@ def _plain_inline(content: str) -> list[Token]:
                 else:
                     line = line[:-1]
         if line:
-            text = Token("text", "", 0)
-            text.content = line
-            out.append(text)
+            out.append(("text", line, ""))
         if kind:
-            out.append(Token(kind, "br", 0))
+            out.append((kind, "", ""))
     return out
 
 
@@ -419,7 +649,10 @@ def parse_markdown(text: str, mdx: bool = False, indented_code: bool = True) -> 
             cursor = _plain_text(tok.content, text, cursor, end, builder)
         else:
             attr_blocks: list[Block] = []
-            cursor = _inline(tok.children, text, cursor, end, builder, directives, attr_blocks)
+            if type(tok.children) is _Pieces:
+                cursor = _walk_pieces(tok.children, text, cursor, end, builder)
+            else:
+                cursor = _inline(tok.children, text, cursor, end, builder, directives, attr_blocks)
             for b in attr_blocks:
                 b.heading = b.heading or heading
             blocks.extend(attr_blocks)
@@ -493,6 +726,28 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
                 builder.add_mapped(alt, offsets)
             cursor = _skip_link_target(text, cursor, end)
             builder.separator(cursor)
+    return cursor
+
+
+def _walk_pieces(pieces: list[_Piece], text: str, cursor: int, end: int, builder: BlockBuilder) -> int:
+    """What ``_inline`` does with ``_pieces_tokens(pieces)`` (text, line breaks, code
+    spans, links that are not autolinks, strong spans)."""
+    for kind, content, markup in pieces:
+        if kind == "text":
+            cursor = builder.add_aligned(text, cursor, end, content)
+        elif kind == "softbreak" or kind == "hardbreak":
+            nl = _next_break(text, cursor, end)
+            builder.separator(nl)
+            cursor = nl + 1 if nl < end else cursor
+        elif kind == "code_inline":
+            ticks = markup or "`"
+            opening = _tick_run(text, ticks, cursor, end)
+            if opening >= 0:
+                closing = _tick_run(text, ticks, opening + len(ticks), end)
+                builder.separator(opening)
+                cursor = closing + len(ticks) if closing >= 0 else opening + len(ticks)
+        elif kind == "link_close":
+            cursor = _skip_link_target(text, cursor, end)
     return cursor
 
 
@@ -681,7 +936,7 @@ def _flat_front_matter(raw: str) -> tuple[dict[Any, Any], list[_Field]] | None:
 
 def _scalar(value: str) -> Any:
     """A plain YAML scalar as the safe loader resolves and constructs it."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    tag = _resolved_tag(value)
     if tag == _STR_TAG:
         return value
     return _SCALAR_CONSTRUCTOR.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
@@ -704,6 +959,14 @@ _SIMPLE_YAML = re.compile(rf"(?:(?: {{0,12}}(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YA
 _FLAT_YAML_LINE = re.compile(rf"(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +({_YAML_VALUE}))?)? *\n")
 _FLAT_YAML = re.compile(rf"(?:(?:[A-Za-z_][A-Za-z0-9_-]*:(?: +{_YAML_VALUE})?)? *\n)*\Z")
 _RESOLVER = yaml.resolver.Resolver()
+
+
+@lru_cache(maxsize=4096)
+def _resolved_tag(value: str) -> str:
+    """The tag the safe loader resolves a plain scalar to (a pure function of the
+    text: the resolver's regexes); remembered, since the same keys (title, date,
+    tags ...) open every front matter of a site."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-any-return]
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
