@@ -118,3 +118,40 @@ def test_cli_no_cache_and_clean(setup: tuple) -> None:
     assert r.returncode == 0 and "removed" in r.stdout
     assert not cache.cache_dir().exists()
     assert "nothing to remove" in _cli(["clean"], tmp).stdout
+
+
+def _finding(**kw: object) -> object:
+    from compliance_lint.models import Finding
+
+    base = dict(rule="p.r", pack="p", category="cure_claim", severity="error", message="m 根治", path="a/b.md",
+                line=3, column=1, end_line=3, end_column=5, match="cure", citation="§1", citation_url="https://x",
+                suggestion="s")
+    base.update(kw)
+    return Finding(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("extra", [
+    {},
+    {"notes": ["negated", "hedged"], "substance": "semaglutide", "condition": None, "suppressed": True,
+     "suppression_reason": "ok", "fix": {"replacement": "may help", "spans": [[1, 2]], "safe": False}},
+    {"sentence": "Emoji 💊 and \u2028 separators\ttabs", "fingerprint": "ab" * 8, "start": 10, "end": 99},
+])
+def test_result_entry_bytes_equal_the_asdict_encoding(setup: tuple, extra: dict) -> None:
+    """put_result serialises the dataclasses directly; the bytes must be what asdict + dumps gave."""
+    from dataclasses import asdict
+
+    findings = [_finding(**extra), _finding(rule="p.s", line=9)]
+    cache.put_result("k" * 40, findings)
+    [entry] = _result_files()
+    assert entry.read_bytes() == cache._dumps({"v": 1, "findings": [asdict(f) for f in findings]})
+    assert cache.get_result("k" * 40) == findings
+
+
+def test_result_entry_with_a_lone_surrogate_takes_the_slow_path(setup: tuple) -> None:
+    from dataclasses import asdict
+
+    findings = [_finding(match="\udcff")]  # orjson refuses it; the stdlib encoder keeps it
+    cache.put_result("s" * 40, findings)
+    [entry] = _result_files()
+    assert entry.read_bytes() == cache._dumps({"v": 1, "findings": [asdict(f) for f in findings]})
+    assert b"\xed\xb3\xbf" in entry.read_bytes()  # written (surrogatepass); a later read ignores it with a warning
