@@ -155,3 +155,26 @@ def test_result_entry_with_a_lone_surrogate_takes_the_slow_path(setup: tuple) ->
     [entry] = _result_files()
     assert entry.read_bytes() == cache._dumps({"v": 1, "findings": [asdict(f) for f in findings]})
     assert b"\xed\xb3\xbf" in entry.read_bytes()  # written (surrogatepass); a later read ignores it with a warning
+
+
+def test_entries_are_written_whole_and_leave_no_temporary_file(setup: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.put_bytes("results", "ab" * 20, ".json", b'{"v":1,"findings":[]}')
+    entry = cache.cache_dir() / "results" / "ab" / ("ab" * 20 + ".json")
+    assert entry.read_bytes() == b'{"v":1,"findings":[]}'
+    # the folder removed behind the process's back (it remembers having made it): made again
+    import shutil
+
+    shutil.rmtree(cache.cache_dir())
+    cache.put_bytes("results", "ab" * 20, ".json", b"second")
+    assert entry.read_bytes() == b"second"
+    # a write that fails half-way keeps the old entry and removes its temporary file
+    real_replace = os.replace
+
+    def broken_replace(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    cache.put_bytes("results", "ab" * 20, ".json", b"third")  # a warning, not a failure
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert entry.read_bytes() == b"second"
+    assert sorted(p.name for p in entry.parent.iterdir()) == [entry.name]
