@@ -7,6 +7,7 @@ from array import array
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kindkit import block_scan, regex_examples
 
 from compliance_lint.kinds.base import BlockScan, DocumentState
 from compliance_lint.kinds.regex import MAX_SENTENCE_FOR_RE, CompiledRegex, _span, guarded_matches
@@ -20,23 +21,7 @@ from compliance_lint.textmap import Block
 @pytest.fixture(scope="module")
 def regex_kinds() -> dict[str, tuple[CompiledRegex, list[str]]]:
     """Per language, all bundled regex rules compiled, and paragraphs made of their examples."""
-    registry = load_registry()
-    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "regex"]
-    out = {}
-    for lang in ("en", "zh"):
-        here = [r for r in rules if lang in r.languages]
-        examples = [e for r in here for e in r.examples_bad + r.examples_good]
-        joiner = "" if lang == "zh" else " "
-        # several examples per paragraph: items whose literals are in some sentences and not others
-        paras = [joiner.join(examples[i:i + k]) for k in (1, 3, 7) for i in range(0, len(examples), k)]
-        out[lang] = (CompiledRegex(here), paras)
-    return out
-
-
-def _scan(text: str, lang: str) -> BlockScan:
-    block = Block(text, array("q", range(len(text) + 1)))
-    state = DocumentState(context=Context(), blocks=[block], langs=[lang])
-    return BlockScan(0, block, get_nlp(lang)(text), lang, state)
+    return regex_examples((1, 3, 7))
 
 
 def _every_sentence(compiled: CompiledRegex, scan: BlockScan) -> list[tuple[str, int, int]]:
@@ -66,7 +51,7 @@ def test_regex_block_gate_and_sentence_choice_agree(regex_kinds: dict, lang: str
         # the block gate: one encoding of the block, every item's question at once
         assert compiled._gated(everything, text) == [i for i in everything if compiled._block_gate(i, text)]
         # sentences chosen by the block's literal occurrences, against a search of every sentence
-        scan = _scan(text, lang)
+        scan = block_scan(text, lang)
         fast = sorted((h.rule.id, h.start, h.end) for h in compiled.find(scan)
                       if h.rule.spec["scope"] != "block" and h.rule.spec["subject"] == "none")
         assert fast == _every_sentence(compiled, scan), text

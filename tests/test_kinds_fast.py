@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from kindkit import block_scan, bundled_rules, regex_examples
 
 from compliance_lint.kinds.regex import CompiledRegex, compile_pattern, found_in
 from compliance_lint.packs import load_registry
@@ -40,15 +41,7 @@ def test_found_in_without_the_low_level_call() -> None:
 
 @pytest.fixture(scope="module")
 def regex_compiled() -> dict[str, tuple[CompiledRegex, list[str]]]:
-    registry = load_registry()
-    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "regex"]
-    out = {}
-    for lang in ("en", "zh"):
-        here = [r for r in rules if lang in r.languages]
-        examples = [e for r in here for e in r.examples_bad + r.examples_good]
-        joiner = "" if lang == "zh" else " "
-        out[lang] = (CompiledRegex(here), [joiner.join(examples[i:i + k]) for k in (1, 4) for i in range(0, len(examples), k)])
-    return out
+    return regex_examples((1, 4))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -76,9 +69,7 @@ def test_regex_gate_with_the_prefilters_answers_agrees(regex_compiled: dict, lan
 def _required_compiled() -> list:
     from compliance_lint.kinds.required import CompiledRequired
 
-    registry = load_registry()
-    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "required"]
-    return [CompiledRequired([r for r in rules if lang in r.languages], lang) for lang in ("en", "zh")]
+    return [CompiledRequired(bundled_rules("required", lang), lang) for lang in ("en", "zh")]
 
 
 def _trigger_texts() -> list[str]:
@@ -131,9 +122,7 @@ def test_trigger_scan_agrees_on_random_text(text: str, split: int) -> None:
 def rx_compiled() -> list:
     from compliance_lint.kinds.rx_promotion import CompiledRx
 
-    registry = load_registry()
-    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "rx_promotion"]
-    return [CompiledRx([r for r in rules if lang in r.languages], lang) for lang in ("en", "zh")]
+    return [CompiledRx(bundled_rules("rx_promotion", lang), lang) for lang in ("en", "zh")]
 
 
 def _sentences() -> list[str]:
@@ -208,19 +197,6 @@ def test_weight_amount_hint_on_every_unit_spelling() -> None:
     assert matched > 500
 
 
-def _regex_scan(text: str, lang: str):  # noqa: ANN202 - a BlockScan
-    from array import array
-
-    from compliance_lint.kinds.base import BlockScan, DocumentState
-    from compliance_lint.models import Context
-    from compliance_lint.nlp import get_nlp
-    from compliance_lint.textmap import Block
-
-    block = Block(text, array("q", range(len(text) + 1)))
-    state = DocumentState(context=Context(), blocks=[block], langs=[lang])
-    return BlockScan(0, block, get_nlp(lang)(text), lang, state)
-
-
 def _regex_every_sentence(compiled: CompiledRegex, scan) -> list[tuple[str, int, int]]:  # noqa: ANN001
     """Every sentence-scope item searched in every sentence: no literal or block gate."""
     from compliance_lint.kinds.regex import MAX_SENTENCE_FOR_RE, _span, guarded_matches
@@ -246,8 +222,7 @@ def _regex_fast(compiled: CompiledRegex, scan) -> list[tuple[str, int, int]]:  #
 
 
 def _example_pieces(lang: str) -> list[str]:
-    registry = load_registry()
-    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "regex" and lang in r.languages]
+    rules = bundled_rules("regex", lang)
     words = [w for r in rules for e in r.examples_bad for w in e.split()]
     whole = sorted({e for r in rules for e in r.examples_bad})
     return sorted(set(words))[:400] + whole[::3] + [".", "!", "?", "。", "\n", "İ", "%", "mg", "kg"]
@@ -259,7 +234,7 @@ def test_regex_literal_sets_and_sentences_agree_on_random_paragraphs(regex_compi
     """Items chosen by whole literal sets (block and sentence) find what searching
     every item in every sentence finds, on shuffled words of the rules' examples."""
     compiled, _paras = regex_compiled["en"]
-    scan = _regex_scan(" ".join(words), "en")
+    scan = block_scan(" ".join(words), "en")
     assert _regex_fast(compiled, scan) == _regex_every_sentence(compiled, scan)
 
 
@@ -282,26 +257,12 @@ def _unapproved_pair(lang: str) -> tuple:
 
     from compliance_lint.kinds.unapproved import CompiledUnapproved
 
-    registry = load_registry()
-    rules = [r for r in registry.rules(sorted(registry.packs)) if r.kind == "unapproved" and lang in r.languages]
+    rules = bundled_rules("unapproved", lang)
     return CompiledUnapproved(rules, lang), PlainUnapproved(rules, lang)
 
 
 def _hits(compiled, scan) -> list[tuple]:  # noqa: ANN001
     return [(h.rule.id, h.start, h.end, h.substance) for h in compiled.find(scan)]
-
-
-def _semantic_scan(blocks: list[str], lang: str, index: int, context=None):  # noqa: ANN001, ANN202
-    from array import array
-
-    from compliance_lint.kinds.base import BlockScan, DocumentState
-    from compliance_lint.models import Context
-    from compliance_lint.nlp import get_nlp
-    from compliance_lint.textmap import Block
-
-    bl = [Block(t, array("q", range(len(t) + 1))) for t in blocks]
-    state = DocumentState(context=context or Context(), blocks=bl, langs=[lang] * len(bl))
-    return BlockScan(index, bl[index], get_nlp(lang)(blocks[index]), lang, state)
 
 
 def _unapproved_texts(lang: str) -> list[str]:
@@ -317,8 +278,8 @@ def test_unapproved_lazy_strong_cues_agree_with_the_plain_find(lang: str) -> Non
     fast, plain = _unapproved_pair(lang)
     found = 0
     for text in _unapproved_texts(lang):
-        got = _hits(fast, _semantic_scan([text], lang, 0))
-        assert got == _hits(plain, _semantic_scan([text], lang, 0)), text
+        got = _hits(fast, block_scan([text], lang, 0))
+        assert got == _hits(plain, block_scan([text], lang, 0)), text
         found += len(got)
     assert found > 20
 
@@ -339,7 +300,7 @@ _UNAPPROVED_BITS = ["BPC-157", "TB-500", "peptide", "our", "buy now", "order tod
 def test_unapproved_lazy_strong_cues_agree_on_random_paragraphs(words: list[str]) -> None:
     fast, plain = _unapproved_pair("en")
     text = " ".join(words)
-    assert _hits(fast, _semantic_scan([text], "en", 0)) == _hits(plain, _semantic_scan([text], "en", 0))
+    assert _hits(fast, block_scan([text], "en", 0)) == _hits(plain, block_scan([text], "en", 0))
 
 
 _RISK_BITS = ["side", "side-", "side ", "effects", "effect", "adverse", "reactions", "events", "of", "semaglutide", "and", "or",
