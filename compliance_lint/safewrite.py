@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
@@ -42,7 +44,7 @@ def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=".compliance-lint-", suffix=".tmp", dir=folder)
-    try:
+    with _removed_on_failure(tmp):
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -56,14 +58,38 @@ def atomic_write_bytes(path: str, data: bytes, durable: bool = True) -> None:
             except OSError:
                 pass  # not allowed to give the file away: it becomes ours, as with any editor
         os.replace(tmp, path)
+    if durable:
+        _sync_folder(folder)
+
+
+def atomic_write_own(path: str, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, for a file in a folder of our own (cache entries).
+
+    Readers see the old file or the new one, never part of one; nothing else
+    ``atomic_write_bytes`` keeps applies there (no symlink, device, owner or
+    mode to keep, no fsync: a lost entry is rebuilt). The temporary name carries
+    the process id, so pool workers never share one. A run with an empty cache
+    writes an entry per file: ``mkstemp``'s random names were most of that.
+    """
+    tmp = f"{os.path.dirname(path)}/.{os.path.basename(path)}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    with _removed_on_failure(tmp):
+        with open(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+
+
+@contextmanager
+def _removed_on_failure(tmp: str) -> Iterator[None]:
+    """Remove the temporary file ``tmp`` if the block fails (the target is left as it was)."""
+    try:
+        yield
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
-    if durable:
-        _sync_folder(folder)
 
 
 def _sync_folder(folder: str) -> None:

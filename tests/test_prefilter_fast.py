@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from kindkit import bundled_rules
 
-from compliance_lint.packs import load_registry
 from compliance_lint.prefilter import compile_confirm, confirm_tester, relaxed_pattern
 
 PATTERNS = [
@@ -25,11 +25,8 @@ def test_confirm_tester_agrees_with_search(pat: tuple[str, bool], text: str) -> 
 
 def test_confirm_tester_on_bundled_confirms() -> None:
     """Every bundled regex rule's relaxed pattern, on its own examples and on text around them."""
-    registry = load_registry()
     checked = 0
-    for rule in registry.rules(sorted(registry.packs)):
-        if rule.kind != "regex":
-            continue
+    for rule in bundled_rules("regex"):
         relaxed = relaxed_pattern(rule.spec["regex"])
         if relaxed is None:
             continue

@@ -681,19 +681,9 @@ def _inline(children: list[Any], text: str, cursor: int, end: int, builder: Bloc
                 continue
             cursor = builder.add_aligned(text, cursor, end, child.content)
         elif t in ("softbreak", "hardbreak"):
-            nl = _next_break(text, cursor, end)
-            builder.separator(nl)
-            cursor = nl + 1 if nl < end else cursor
+            cursor = _past_break(text, cursor, end, builder)
         elif t == "code_inline":
-            # Found by its backtick runs, not its content: markdown-it turns line
-            # breaks inside a code span into spaces and strips one space each side,
-            # so searching for the content could land in the prose after it.
-            ticks = child.markup or "`"
-            opening = _tick_run(text, ticks, cursor, end)
-            if opening >= 0:
-                closing = _tick_run(text, ticks, opening + len(ticks), end)
-                builder.separator(opening)
-                cursor = closing + len(ticks) if closing >= 0 else opening + len(ticks)
+            cursor = _past_code_span(text, child.markup, cursor, end, builder)
         elif t == "html_inline":
             idx = text.find(child.content, cursor, end)
             if idx >= 0:
@@ -736,19 +726,34 @@ def _walk_pieces(pieces: list[_Piece], text: str, cursor: int, end: int, builder
         if kind == "text":
             cursor = builder.add_aligned(text, cursor, end, content)
         elif kind == "softbreak" or kind == "hardbreak":
-            nl = _next_break(text, cursor, end)
-            builder.separator(nl)
-            cursor = nl + 1 if nl < end else cursor
+            cursor = _past_break(text, cursor, end, builder)
         elif kind == "code_inline":
-            ticks = markup or "`"
-            opening = _tick_run(text, ticks, cursor, end)
-            if opening >= 0:
-                closing = _tick_run(text, ticks, opening + len(ticks), end)
-                builder.separator(opening)
-                cursor = closing + len(ticks) if closing >= 0 else opening + len(ticks)
+            cursor = _past_code_span(text, markup, cursor, end, builder)
         elif kind == "link_close":
             cursor = _skip_link_target(text, cursor, end)
     return cursor
+
+
+def _past_break(text: str, cursor: int, end: int, builder: BlockBuilder) -> int:
+    """A line break: a separator at the source's next line end, the cursor past it."""
+    nl = _next_break(text, cursor, end)
+    builder.separator(nl)
+    return nl + 1 if nl < end else cursor
+
+
+def _past_code_span(text: str, markup: str, cursor: int, end: int, builder: BlockBuilder) -> int:
+    """A code span: a separator where it opens, the cursor past its closing run.
+
+    Found by its backtick runs, not its content: markdown-it turns line breaks
+    inside a code span into spaces and strips one space each side, so searching
+    for the content could land in the prose after it."""
+    ticks = markup or "`"
+    opening = _tick_run(text, ticks, cursor, end)
+    if opening < 0:
+        return cursor
+    closing = _tick_run(text, ticks, opening + len(ticks), end)
+    builder.separator(opening)
+    return closing + len(ticks) if closing >= 0 else opening + len(ticks)
 
 
 def _verbatim_plain(content: str, text: str, cursor: int, end: int) -> tuple[str, int] | None:
